@@ -1,0 +1,1 @@
+"""HTTP helpers shared by every service's Litestar app."""

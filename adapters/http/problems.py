@@ -1,0 +1,40 @@
+"""One place that maps application errors to RFC 9457 problem details."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.plugins.problem_details import (
+    ProblemDetailsConfig,
+    ProblemDetailsException,
+    ProblemDetailsPlugin,
+)
+
+from domain.agency.errors import AgencyRuleViolation, Conflict, NotFound
+
+_PROBLEM_BASE = "https://samlad.se/problems/"
+
+
+def _rule_violation(exc: AgencyRuleViolation) -> ProblemDetailsException:
+    status, slug, title = 422, "rule-violation", "The command breaks the agency's rules"
+    if isinstance(exc, NotFound):
+        status, slug, title = 404, "not-found", "What the command refers to does not exist"
+    elif isinstance(exc, Conflict):
+        status, slug, title = 409, "conflict", "The command contradicts what is recorded"
+    extra: dict[str, Any] = {}
+    if exc.field is not None:
+        extra["invalid_params"] = [{"name": exc.field, "reason": exc.detail}]
+    return ProblemDetailsException(
+        status_code=status, type_=_PROBLEM_BASE + slug, title=title, detail=exc.detail,
+        extra=extra or None,
+    )
+
+
+def problem_details_plugin() -> ProblemDetailsPlugin:
+    """Every HTTP error, validation included, answers as application/problem+json."""
+    return ProblemDetailsPlugin(
+        ProblemDetailsConfig(
+            enable_for_all_http_exceptions=True,
+            exception_to_problem_detail_map={AgencyRuleViolation: _rule_violation},
+        )
+    )

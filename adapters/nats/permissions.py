@@ -1,0 +1,84 @@
+"""What each service may publish and subscribe to (issue 8), as one pure table.
+
+The embedded server and the production accounts file are both rendered from here, so
+tests exercise the same rules production runs with. Pull-consumer grants follow the
+verified recipe: CONSUMER.INFO + CONSUMER.MSG.NEXT + $JS.ACK for consumers created
+beforehand by `admin`; no service may create, update or delete consumers or streams.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+from adapters.nats.names import (
+    ADMIN,
+    AGENCIES,
+    AUDIT,
+    COORDINATION,
+    EVENTS_STREAM,
+    ROOT,
+    STREAMS,
+    alerts_consumer,
+    coordination_consumer,
+    handoffs_consumer,
+    inbox_prefix,
+    publish_subjects,
+)
+
+
+class Permissions(msgspec.Struct, frozen=True, kw_only=True):
+    publish: tuple[str, ...]
+    subscribe: tuple[str, ...]
+
+
+def _pull_consumer(stream: str, durable: str) -> tuple[str, ...]:
+    return (
+        f"$JS.API.CONSUMER.INFO.{stream}.{durable}",
+        f"$JS.API.CONSUMER.MSG.NEXT.{stream}.{durable}",
+        # Without this, acks are dropped silently and every message is redelivered.
+        f"$JS.ACK.{stream}.{durable}.>",
+    )
+
+
+def _read_by_sequence(stream: str) -> tuple[str, ...]:
+    # Audit reads stored messages by sequence (STREAM.MSG.GET / DIRECT.GET): a strictly
+    # read-only grant. Creating consumers would also allow updating coordination's.
+    return (
+        f"$JS.API.STREAM.INFO.{stream}",
+        f"$JS.API.STREAM.MSG.GET.{stream}",
+        f"$JS.API.DIRECT.GET.{stream}",
+        f"$JS.API.DIRECT.GET.{stream}.>",
+    )
+
+
+def permissions_for(service: str, *, partitions: int) -> Permissions:
+    inbox = f"{inbox_prefix(service)}.>"
+    if service in AGENCIES:
+        return Permissions(
+            publish=(
+                publish_subjects(service),
+                *_pull_consumer(EVENTS_STREAM, alerts_consumer(service)),
+                *_pull_consumer(EVENTS_STREAM, handoffs_consumer(service)),
+            ),
+            # Live alerts on core NATS carry what alerts-<agency> carries: the same data.
+            subscribe=(inbox, f"{ROOT}.{COORDINATION}.>"),
+        )
+    if service == COORDINATION:
+        consumers = tuple(
+            grant
+            for n in range(partitions)
+            for grant in _pull_consumer(EVENTS_STREAM, coordination_consumer(n))
+        )
+        return Permissions(
+            publish=(publish_subjects(COORDINATION), f"{ROOT}.deadletter.>", *consumers),
+            subscribe=(inbox,),
+        )
+    if service == AUDIT:
+        reads = tuple(grant for stream in STREAMS for grant in _read_by_sequence(stream))
+        return Permissions(
+            publish=(f"{ROOT}.{AUDIT}.>", "$JS.API.INFO", "$JS.API.STREAM.NAMES", *reads),
+            subscribe=(inbox,),
+        )
+    if service == ADMIN:
+        return Permissions(publish=(">",), subscribe=(">",))
+    raise ValueError(f"unknown NATS service {service!r}")

@@ -1,0 +1,206 @@
+"""Every stream and consumer Samlad uses, declared here and nowhere else (ADR 0004).
+
+``provision`` creates what is missing and updates what drifted; on a provisioned
+server it changes nothing. Only the ``admin`` identity may run it: services bind to
+consumers that already exist and cannot alter them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import msgspec
+import structlog
+from nats.js import JetStreamContext
+from nats.js.api import (
+    AckPolicy,
+    ConsumerConfig,
+    DeliverPolicy,
+    DiscardPolicy,
+    RetentionPolicy,
+    StorageType,
+    StreamConfig,
+    SubjectTransform,
+)
+from nats.js.errors import NotFoundError
+
+from adapters.nats.names import (
+    AGENCIES,
+    AUDIT_STREAM,
+    COORDINATION,
+    DEADLETTER_STREAM,
+    EVENT_PUBLISHERS,
+    EVENTS_STREAM,
+    ROOT,
+    alerts_consumer,
+    coordination_consumer,
+    handoffs_consumer,
+    handoffs_filter,
+    partition_filter,
+)
+from adapters.nats.settings import NatsSettings
+
+log = structlog.get_logger(__name__)
+
+ACK_WAIT_SECONDS = 30.0
+# After this many deliveries the server gives up on a message; the coordination
+# consumer dead-letters a message (with a reason) well before that.
+MAX_DELIVER = 10
+MAX_ACK_PENDING = 20_000
+
+Action = Literal["created", "updated", "unchanged"]
+
+
+class Provisioned(msgspec.Struct, frozen=True):
+    kind: Literal["stream", "consumer"]
+    name: str
+    action: Action
+
+
+def partition_transform(partitions: int) -> SubjectTransform:
+    """Stored subject = published subject + the partition of the person_ref (token 5).
+
+    A stream has one transform with one source, so the source is the five-token shape
+    every publisher uses; ``partition(n, 4)`` hashes wildcard 4, the person_ref, so one
+    person's events from every agency land in one partition, in order.
+    """
+    return SubjectTransform(
+        src=f"{ROOT}.*.*.*.*",
+        dest=f"{ROOT}.{{{{wildcard(1)}}}}.{{{{wildcard(2)}}}}.{{{{wildcard(3)}}}}"
+        f".{{{{wildcard(4)}}}}.{{{{partition({partitions},4)}}}}",
+    )
+
+
+def _stream(settings: NatsSettings, name: str, subjects: list[str], about: str) -> StreamConfig:
+    return StreamConfig(
+        name=name,
+        description=about,
+        subjects=subjects,
+        storage=StorageType.FILE,
+        num_replicas=settings.replicas,
+        duplicate_window=settings.duplicate_window,
+        retention=RetentionPolicy.LIMITS,
+        discard=DiscardPolicy.OLD,
+        # Audit reads by sequence with DIRECT.GET, served by any replica.
+        allow_direct=True,
+        # The stream is a record other parties rely on: no one rewrites it in place.
+        deny_delete=True,
+    )
+
+
+def stream_configs(settings: NatsSettings) -> list[StreamConfig]:
+    events = _stream(
+        settings,
+        EVENTS_STREAM,
+        [f"{ROOT}.{publisher}.>" for publisher in EVENT_PUBLISHERS],
+        "Integration events of the agencies and coordination, partitioned by person_ref",
+    )
+    events.subject_transform = partition_transform(settings.partitions)
+    return [
+        events,
+        _stream(settings, DEADLETTER_STREAM, [f"{ROOT}.deadletter.>"], "Rejected events"),
+        _stream(settings, AUDIT_STREAM, [f"{ROOT}.audit.>"], "Audit checkpoints"),
+    ]
+
+
+def _pull(durable: str, filters: list[str], about: str) -> ConsumerConfig:
+    return ConsumerConfig(
+        name=durable,
+        durable_name=durable,
+        description=about,
+        filter_subjects=filters,
+        deliver_policy=DeliverPolicy.ALL,
+        ack_policy=AckPolicy.EXPLICIT,
+        ack_wait=ACK_WAIT_SECONDS,
+        max_deliver=MAX_DELIVER,
+        max_ack_pending=MAX_ACK_PENDING,
+    )
+
+
+def consumer_configs(settings: NatsSettings) -> list[tuple[str, ConsumerConfig]]:
+    coordination = [
+        _pull(
+            coordination_consumer(n),
+            [partition_filter(agency, n) for agency in AGENCIES],
+            f"Coordination: agencies' events of partition {n}",
+        )
+        for n in range(settings.partitions)
+    ]
+    alerts = [
+        _pull(alerts_consumer(agency), [f"{ROOT}.{COORDINATION}.>"], f"Alerts for {agency}")
+        for agency in AGENCIES
+    ]
+    hand_offs = [
+        _pull(handoffs_consumer(agency), [handoffs_filter()], f"Hand-off requests for {agency}")
+        for agency in AGENCIES
+    ]
+    return [(EVENTS_STREAM, config) for config in (*coordination, *alerts, *hand_offs)]
+
+
+_STREAM_FIELDS = (
+    "description", "subjects", "storage", "num_replicas", "duplicate_window",
+    "subject_transform", "retention", "discard", "allow_direct", "deny_delete",
+)  # fmt: skip
+_CONSUMER_FIELDS = (
+    "description", "filter_subjects", "deliver_policy", "ack_policy", "ack_wait",
+    "max_deliver", "max_ack_pending",
+)  # fmt: skip
+
+
+def _normalised(value: Any) -> Any:
+    # The server may list subjects in another order; order carries no meaning there.
+    return sorted(value) if isinstance(value, list) else value
+
+
+def _drift(desired: object, current: object, fields: tuple[str, ...]) -> list[str]:
+    return [
+        field
+        for field in fields
+        if _normalised(getattr(desired, field)) != _normalised(getattr(current, field))
+    ]
+
+
+async def _provision_stream(js: JetStreamContext, config: StreamConfig) -> Action:
+    name = config.name or ""
+    try:
+        info = await js.stream_info(name)
+    except NotFoundError:
+        await js.add_stream(config)
+        return "created"
+    drift = _drift(config, info.config, _STREAM_FIELDS)
+    if not drift:
+        return "unchanged"
+    log.info("nats_stream_drift", stream=name, fields=drift)
+    await js.update_stream(config)
+    return "updated"
+
+
+async def _provision_consumer(js: JetStreamContext, stream: str, config: ConsumerConfig) -> Action:
+    name = config.durable_name or ""
+    try:
+        info = await js.consumer_info(stream, name)
+    except NotFoundError:
+        await js.add_consumer(stream, config)
+        return "created"
+    drift = _drift(config, info.config, _CONSUMER_FIELDS)
+    if not drift:
+        return "unchanged"
+    log.info("nats_consumer_drift", stream=stream, consumer=name, fields=drift)
+    # The server's consumer create is create-or-update for an existing durable.
+    await js.add_consumer(stream, config)
+    return "updated"
+
+
+async def provision(js: JetStreamContext, settings: NatsSettings) -> list[Provisioned]:
+    """Bring streams and consumers to their declared state; idempotent."""
+    done: list[Provisioned] = []
+    for stream in stream_configs(settings):
+        action = await _provision_stream(js, stream)
+        done.append(Provisioned("stream", stream.name or "", action))
+    for stream_name, consumer in consumer_configs(settings):
+        action = await _provision_consumer(js, stream_name, consumer)
+        done.append(Provisioned("consumer", consumer.durable_name or "", action))
+    for item in done:
+        if item.action != "unchanged":
+            log.info("nats_provisioned", kind=item.kind, name=item.name, action=item.action)
+    return done

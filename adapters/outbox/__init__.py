@@ -1,0 +1,1 @@
+"""The outbox relay: the only way events leave a store for NATS."""

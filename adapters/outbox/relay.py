@@ -1,0 +1,146 @@
+"""``OutboxRelay`` follows a store's notification log and publishes to JetStream.
+
+The store is the system of record, so nothing writes the store and NATS separately:
+the relay reads committed events, publishes them in async batches with a deterministic
+``Nats-Msg-Id``, and only then records its position. A crash between publish and
+position replays the batch; JetStream's duplicate window (and the consumers' tracking)
+drop the repeats.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+import structlog
+from eventsourcing.persistence import Mapper, Notification, ProcessRecorder, Tracking
+
+from adapters.nats.publisher import BatchPublishError, OutgoingMessage
+
+log = structlog.get_logger(__name__)
+
+
+class Publisher(Protocol):
+    """Publishes a batch in order; raises ``BatchPublishError`` naming what was stored."""
+
+    async def publish(self, messages: Sequence[OutgoingMessage]) -> Sequence[object]: ...
+
+
+class Translator(Protocol):
+    """Turns one stored domain event into an integration message, or None (agency-local)."""
+
+    def __call__(
+        self, event: Any, position: int, previous_position: int | None
+    ) -> OutgoingMessage | None: ...
+
+
+class OutboxRelay:
+    """Relays one store; ``name`` is its tracking key in that store."""
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        recorder: ProcessRecorder,
+        mapper: Mapper[Any],
+        translate: Translator,
+        publisher: Publisher,
+        batch_size: int = 500,
+        poll_interval: float = 0.1,
+        on_published: Callable[[int], None] | None = None,
+    ) -> None:
+        self.name = name
+        self._recorder = recorder
+        self._mapper = mapper
+        self._translate = translate
+        self._publisher = publisher
+        self._batch_size = batch_size
+        self._poll_interval = poll_interval
+        self._on_published = on_published
+        self._wakeup = asyncio.Event()
+        self._published_key = f"{name}:published"
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def nudge(self) -> None:
+        """Wake the relay now instead of at the next poll; safe from any thread."""
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._wakeup.set)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        self._loop = asyncio.get_running_loop()
+        log.info("outbox_relay_started", relay=self.name)
+        while not stop.is_set():
+            try:
+                relayed = await self.relay_once()
+            except Exception:  # noqa: BLE001 - keep relaying; the store keeps the events
+                log.exception("outbox_relay_failed", relay=self.name)
+                relayed = 0
+                await _wait(stop, 1.0)
+            if relayed == 0:
+                self._wakeup.clear()
+                await _wait_any(stop, self._wakeup, self._poll_interval)
+        log.info("outbox_relay_stopped", relay=self.name)
+
+    async def relay_once(self) -> int:
+        """Publish the next batch after the recorded position; returns how many read."""
+        position, previous = await asyncio.to_thread(self._positions)
+        notifications: list[Notification] = await asyncio.to_thread(
+            self._recorder.select_notifications, position + 1, self._batch_size
+        )
+        if not notifications:
+            return 0
+        messages: list[OutgoingMessage] = []
+        positions: list[int] = []
+        for notification in notifications:
+            event = self._mapper.to_domain_event(notification)
+            message = self._translate(event, notification.id, previous)
+            if message is not None:
+                messages.append(message)
+                positions.append(notification.id)
+                previous = notification.id
+        if messages:
+            try:
+                await self._publisher.publish(messages)
+            except BatchPublishError as error:
+                # Keep what was stored: advance to just before the first failure.
+                stored = error.acknowledged_prefix
+                if stored:
+                    last = positions[stored - 1]
+                    await asyncio.to_thread(self._record, last, last)
+                raise
+        await asyncio.to_thread(self._record, notifications[-1].id, previous)
+        log.debug("outbox_relayed", relay=self.name, read=len(notifications),
+                  published=len(messages), position=notifications[-1].id)
+        if self._on_published is not None:
+            self._on_published(len(messages))
+        return len(notifications)
+
+    def _positions(self) -> tuple[int, int | None]:
+        position = self._recorder.max_tracking_id(self.name) or 0
+        return position, self._recorder.max_tracking_id(self._published_key)
+
+    def _record(self, position: int, published: int | None) -> None:
+        # The last published position first: after a crash between the two writes the
+        # batch is re-read and re-published as duplicates, which JetStream drops.
+        if published is not None and published != self._recorder.max_tracking_id(
+            self._published_key
+        ):
+            self._recorder.insert_tracking(Tracking(self._published_key, published))
+        self._recorder.insert_tracking(Tracking(self.name, position))
+
+
+async def _wait(stop: asyncio.Event, seconds: float) -> None:
+    try:
+        await asyncio.wait_for(stop.wait(), seconds)
+    except TimeoutError:
+        pass
+
+
+async def _wait_any(stop: asyncio.Event, wakeup: asyncio.Event, seconds: float) -> None:
+    waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(wakeup.wait())]
+    try:
+        await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in waiters:
+            waiter.cancel()

@@ -1,0 +1,98 @@
+"""The outbox mapping: stored domain event → CloudEvents message on its subject.
+
+Domain events are named like their contracts (``InterventionStarted`` is
+``se.samlad.kommun.intervention-started``) and carry the contracts' fields, so one
+generic mapping serves every store. Events without a contract (``Opened``,
+``HandOffReceived``) stay inside their store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
+from uuid import UUID, uuid5
+
+import msgspec
+from eventsourcing.persistence import Mapper, ProcessRecorder
+
+from adapters.nats.publisher import OutgoingMessage
+from contracts.base import IntegrationEvent
+from contracts.envelope import encode_structured
+from contracts.registry import REGISTRY, EventSpec, event_name
+from contracts.subjects import subject_for
+
+EVENT_ID_NS = UUID("0b6f1f8e-3a52-4c1e-8f0e-6f2b9d7c5a10")
+
+
+def integration_event_id(store: str, position: int) -> str:
+    """Deterministic: a re-publish after a crash is the same message (invariant 2)."""
+    return str(uuid5(EVENT_ID_NS, f"{store}:{position}"))
+
+
+DataBuilder = Callable[[EventSpec, Any, str], IntegrationEvent]
+
+
+class ContractTranslator:
+    """Translates one store's events; resolves each aggregate's person_ref once.
+
+    ``build`` makes the contract event from the domain event; by default it copies
+    the contract's fields by name.
+    """
+
+    def __init__(
+        self, *, agency: str, store: str, recorder: ProcessRecorder, mapper: Mapper[Any],
+        build: DataBuilder | None = None,
+    ) -> None:
+        self._build = build or contract_data
+        self._agency = agency
+        self._store = store
+        self._source = f"urn:samlad:{agency}"
+        self._recorder = recorder
+        self._mapper = mapper
+        self._specs: dict[str, EventSpec] = {}
+        for spec in REGISTRY.specs():
+            if spec.agency != agency:
+                continue
+            known = self._specs.get(spec.name)
+            if known is None or known.version < spec.version:
+                self._specs[spec.name] = spec
+        self._person_ref = lru_cache(maxsize=100_000)(self._load_person_ref)
+
+    def __call__(
+        self, event: Any, position: int, previous_position: int | None
+    ) -> OutgoingMessage | None:
+        spec = self._specs.get(event_name(type(event)))
+        if spec is None:
+            return None
+        person_ref = self._person_ref(event.originator_id)
+        event_id = integration_event_id(self._store, position)
+        traceparent = getattr(event, "traceparent", None)
+        payload = encode_structured(
+            self._build(spec, event, person_ref),
+            spec=spec,
+            id=event_id,
+            source=self._source,
+            time=event.recorded_at,
+            position=position,
+            previous_position=previous_position,
+            traceparent=traceparent,
+        )
+        headers = {"Nats-Msg-Id": event_id, "content-type": "application/cloudevents+json"}
+        if traceparent:
+            headers["traceparent"] = traceparent
+        return OutgoingMessage(subject_for(spec, person_ref), payload, headers)
+
+    def _load_person_ref(self, originator_id: UUID) -> str:
+        first = self._recorder.select_events(originator_id, lte=1)
+        created = self._mapper.to_domain_event(first[0])
+        return str(created.person_ref)
+
+
+def contract_data(spec: EventSpec, event: Any, person_ref: str) -> IntegrationEvent:
+    """The contract event whose fields the domain event carries under the same names."""
+    values = {"person_ref": person_ref}
+    for field in msgspec.structs.fields(spec.struct):
+        if field.name != "person_ref" and hasattr(event, field.name):
+            values[field.name] = getattr(event, field.name)
+    return msgspec.convert(values, spec.struct, from_attributes=False, strict=False)

@@ -1,0 +1,64 @@
+"""Pseudonymisation at the agency edge: personnummer in, person reference out.
+
+The reference is a keyed hash (HMAC-SHA256) so it cannot be reversed or recomputed
+without the deployment's key; every agency uses the same key so their facts about one
+person meet in one shared case. The personnummer itself is never stored or published.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+import secrets
+from pathlib import Path
+
+_PNR = re.compile(r"^(?:19|20)?(\d{6})[-+]?(\d{4})$")
+
+
+class InvalidPersonnummer(ValueError):
+    """Not a well-formed Swedish personal identity number (Luhn-checked)."""
+
+
+def normalise_personnummer(raw: str) -> str:
+    """``YYMMDDNNNC`` (10 digits) after checking the format and the Luhn digit."""
+    match = _PNR.match(raw.strip().replace(" ", ""))
+    if match is None:
+        raise InvalidPersonnummer("expected YYYYMMDD-NNNN or YYMMDD-NNNN")
+    digits = match.group(1) + match.group(2)
+    if not _luhn_ok(digits):
+        raise InvalidPersonnummer("the check digit does not match")
+    return digits
+
+
+def _luhn_ok(digits: str) -> bool:
+    total = 0
+    for index, char in enumerate(digits):
+        value = int(char) * (2 if index % 2 == 0 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+class Pseudonymiser:
+    """Turns a personnummer into the shared ``person_ref`` (``p`` + 26 base32 chars)."""
+
+    def __init__(self, key: bytes) -> None:
+        if len(key) < 32:
+            raise ValueError("the pseudonymisation key must be at least 32 bytes")
+        self._key = key
+
+    def person_ref(self, personnummer: str) -> str:
+        digest = hmac.new(
+            self._key, normalise_personnummer(personnummer).encode(), hashlib.sha256
+        ).digest()
+        return "p" + base64.b32encode(digest).decode().lower().rstrip("=")[:26]
+
+    @classmethod
+    def from_file(cls, path: Path) -> Pseudonymiser:
+        """Load the key, creating it (mode 0600) on first use of a data dir."""
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(secrets.token_bytes(32))
+            path.chmod(0o600)
+        return cls(path.read_bytes())

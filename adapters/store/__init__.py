@@ -1,0 +1,1 @@
+"""Event stores: eventsourcing applications on SQLite (embedded) or PostgreSQL."""

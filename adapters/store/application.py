@@ -1,0 +1,63 @@
+"""Building eventsourcing applications on the configured store."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+import psycopg
+from eventsourcing.application import Application, ProcessingEvent
+from eventsourcing.persistence import ProcessRecorder, Recording, Tracking
+
+from adapters.store.settings import StoreSettings
+
+App = TypeVar("App", bound="StoredApplication")
+
+
+class StoredApplication(Application[Any]):
+    """An Application whose recorder also tracks positions (a process recorder).
+
+    Tracking lives in the same database as the events, so a consumer's position and
+    the effects of the messages up to it commit in one transaction.
+    """
+
+    def construct_recorder(self) -> ProcessRecorder:  # type: ignore[override]
+        return self.factory.process_recorder()
+
+    def save_processed(
+        self, tracking: Tracking | None, *aggregates: Any, **kwargs: Any
+    ) -> list[Recording[Any]]:
+        """Save aggregates with the position of what caused them, in one transaction.
+
+        ``save(tracking=...)`` would pass ``tracking`` twice to the event store, so the
+        processing event is built here as eventsourcing's process applications do.
+        """
+        processing = ProcessingEvent(tracking=tracking)
+        processing.collect_events(*aggregates, **kwargs)
+        recordings = self._record(processing)
+        self._take_snapshots(processing)
+        self._notify(recordings)
+        return recordings
+
+    @property
+    def process_recorder(self) -> ProcessRecorder:
+        recorder = self.recorder
+        assert isinstance(recorder, ProcessRecorder)  # noqa: S101 - set by construct_recorder
+        return recorder
+
+
+def ensure_schema(settings: StoreSettings, schema: str) -> None:
+    """eventsourcing creates tables but not schemas; PostgreSQL needs the schema first."""
+    if settings.database_url is None:
+        return
+    with psycopg.connect(settings.database_url, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+
+
+def open_application(
+    cls: type[App], settings: StoreSettings, service: str, **extra_env: str
+) -> App:
+    """Construct ``cls`` on the store of ``service`` (one SQLite file or one PG schema)."""
+    env = settings.env_for(service) | extra_env
+    if "POSTGRES_SCHEMA" in env:
+        ensure_schema(settings, env["POSTGRES_SCHEMA"])
+    return cls(env=env)

@@ -1,0 +1,51 @@
+"""Where a service keeps its events: one SQLite file per service, or PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import msgspec
+
+
+class StoreSettings(msgspec.Struct, frozen=True, kw_only=True):
+    """``database_url`` (``SAMLAD_DATABASE_URL``) selects PostgreSQL; else SQLite files."""
+
+    data_dir: Path
+    database_url: str | None = None
+    chained: bool = True
+    # Prefix of the PostgreSQL schemas, so each test (or tenant) owns its own.
+    namespace: str = ""
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.database_url is not None
+
+    def env_for(self, service: str) -> dict[str, str]:
+        """The eventsourcing environment of one service's application."""
+        env = {
+            "TRANSCODER_TOPIC": "adapters.store.transcoder:MsgspecTranscoder",
+            "AGGREGATE_CACHE_MAXSIZE": "10000",
+        }
+        if self.database_url is None:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            env |= {
+                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                "SQLITE_DBNAME": str(self.data_dir / f"{service}.sqlite"),
+                "SQLITE_LOCK_TIMEOUT": "10",
+            }
+        else:
+            parts = urlsplit(self.database_url)
+            env |= {
+                "PERSISTENCE_MODULE": "eventsourcing.postgres",
+                "POSTGRES_DBNAME": parts.path.lstrip("/") or "postgres",
+                "POSTGRES_HOST": parts.hostname or "127.0.0.1",
+                "POSTGRES_PORT": str(parts.port or 5432),
+                "POSTGRES_USER": parts.username or "postgres",
+                "POSTGRES_PASSWORD": parts.password or "",
+                # One schema per service keeps each agency's system of record apart.
+                "POSTGRES_SCHEMA": f"{self.namespace}{service}".replace("-", "_"),
+                "POSTGRES_POOL_SIZE": "5",
+                "POSTGRES_MAX_OVERFLOW": "10",
+            }
+        return env

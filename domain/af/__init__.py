@@ -1,0 +1,1 @@
+"""Arbetsförmedlingen's context: inskrivning, anvisning, stöd, anställning."""

@@ -1,0 +1,1 @@
+"""Agency-local aggregates: what each agency records in its own system of record."""

@@ -1,0 +1,1 @@
+"""The kommun's context: arbetsmarknadsenheten (AME), socialtjänsten, SYV."""

@@ -1,0 +1,1 @@
+"""The Arbetsförmedlingen service: inskrivning, anvisning, stöd, anställning."""

@@ -1,0 +1,86 @@
+"""``AgencyApplication`` — one agency's system of record (its own event store).
+
+Commands load the person's ``Involvement``, call one method and save. The trace
+context of the command is stamped on the new events so the outbox can carry it on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar, TypeVar
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
+
+from adapters.store.application import StoredApplication
+from adapters.telemetry.tracing import current_traceparent
+from domain.agencies import Agency
+from domain.agency.errors import NotFound
+from domain.agency.involvement import Involvement
+
+I = TypeVar("I", bound=Involvement)  # noqa: E741
+
+
+class AgencyApplication(StoredApplication):
+    """Base of the kommun, AF, FK and region applications."""
+
+    agency: ClassVar[Agency]
+    involvement_class: ClassVar[type[Involvement]]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.on_saved: Callable[[], None] = lambda: None
+
+    def get_involvement(self, person_ref: str) -> Involvement:
+        try:
+            aggregate = self.repository.get(Involvement.create_id(person_ref))
+        except AggregateNotFoundError:
+            raise NotFound(
+                f"person {person_ref} is not known at {self.agency}", field="person_ref"
+            ) from None
+        assert isinstance(aggregate, Involvement)  # noqa: S101 - one aggregate type per store
+        return aggregate
+
+    def is_known(self, person_ref: str) -> bool:
+        try:
+            self.get_involvement(person_ref)
+        except NotFound:
+            return False
+        return True
+
+    def execute(
+        self,
+        person_ref: str,
+        command: Callable[[Any], object],
+        *,
+        create: Callable[[], Involvement] | None = None,
+    ) -> Involvement:
+        """Run ``command`` on the person's involvement and save; retry a lost race once."""
+        for attempt in range(2):
+            try:
+                aggregate = self.get_involvement(person_ref)
+            except NotFound:
+                if create is None:
+                    raise
+                aggregate = create()
+            command(aggregate)
+            try:
+                self.save(aggregate)
+            except IntegrityError:
+                # Another command on the same person won the race: reload and retry.
+                if attempt == 1:
+                    raise
+                continue
+            return aggregate
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any:
+        traceparent = current_traceparent()
+        if traceparent is not None:
+            for obj in objs:
+                for pending in getattr(obj, "_pending_events", ()):
+                    # Metadata beside the domain attributes: the mapper stores vars(event).
+                    object.__setattr__(pending, "traceparent", traceparent)
+        recordings = super().save(*objs, **kwargs)
+        self.on_saved()
+        return recordings

@@ -1,0 +1,54 @@
+"""``CommandRunner`` — the service layer between HTTP handlers and an agency store."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from adapters.pseudonym import InvalidPersonnummer, Pseudonymiser
+from domain.agency.errors import AgencyRuleViolation
+from services.agency.application import AgencyApplication
+from services.agency.schemas import Accepted, Command
+
+Clock = Callable[[], datetime]
+Action = Callable[[Any, datetime, datetime], object]
+
+
+class CommandRunner:
+    """Decides the clock-dependent values, runs one command, answers ``Accepted``."""
+
+    def __init__(
+        self, application: AgencyApplication, clock: Clock, pseudonymiser: Pseudonymiser
+    ) -> None:
+        self.application = application
+        self.clock = clock
+        self.pseudonymiser = pseudonymiser
+
+    def run(
+        self, person_ref: str, command: Command, action: Action, **ids: str
+    ) -> Accepted:
+        recorded_at = self.clock()
+        effective_at = command.effective_at or recorded_at
+        aggregate = self.application.execute(
+            person_ref, lambda aggregate: action(aggregate, effective_at, recorded_at)
+        )
+        return Accepted(person_ref=person_ref, version=aggregate.version, ids=ids)
+
+    def identify(self, personnummer: str) -> str:
+        """The person_ref for a personnummer; opens the agency's record if new."""
+        try:
+            person_ref = self.pseudonymiser.person_ref(personnummer)
+        except InvalidPersonnummer as error:
+            raise AgencyRuleViolation(str(error), field="personnummer") from None
+        if not self.application.is_known(person_ref):
+            now = self.clock()
+            involvement_class = self.application.involvement_class
+            self.application.execute(
+                person_ref,
+                lambda _: None,
+                create=lambda: involvement_class(
+                    person_ref=person_ref, effective_at=now, recorded_at=now
+                ),
+            )
+        return person_ref

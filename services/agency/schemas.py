@@ -1,0 +1,85 @@
+"""Request and response bodies every agency's command API shares."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import msgspec
+
+from domain.agencies import Agency, Outcome
+
+AwareDatetime = Annotated[
+    datetime,
+    msgspec.Meta(tz=True, description="When the fact took effect (RFC 3339 with offset). "
+                 "Defaults to now; agencies often register after the fact."),
+]
+Text = Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+Id = Annotated[str, msgspec.Meta(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:-]+$")]
+
+
+class Command(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Base of command bodies: ``effective_at`` is the business time of the fact."""
+
+    effective_at: AwareDatetime | None = None
+
+
+Personnummer = Annotated[
+    str,
+    msgspec.Meta(min_length=10, max_length=13, examples=["19811218-9876"],
+                 description="Accepted at the agency edge only; never stored or published."),
+]
+
+
+class IdentifyPerson(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Personnummer at the agency edge; the answer is the pseudonymous person_ref."""
+
+    personnummer: Personnummer
+
+
+class PersonIdentified(msgspec.Struct, kw_only=True):
+    person_ref: str
+
+
+class Accepted(msgspec.Struct, kw_only=True):
+    """A command's answer: what was recorded and under which ids."""
+
+    person_ref: str
+    version: int
+    ids: dict[str, str] = {}
+
+
+class GiveConsent(Command, kw_only=True):
+    consent_scope: Annotated[str, msgspec.Meta(min_length=1, max_length=64,
+                                               examples=["alla", "halsa"])]
+    to_agencies: list[Agency]
+    consent_id: Id | None = None
+
+
+class RequestHandOff(Command, kw_only=True):
+    to_agency: Agency
+    reason: Text
+    hand_off_id: Id | None = None
+
+
+class RejectHandOff(Command, kw_only=True):
+    reason: Text
+
+
+class ExitParticipant(Command, kw_only=True):
+    outcome: Outcome
+
+
+class InvolvementView(msgspec.Struct, kw_only=True):
+    """The agency's own record of the person, as this agency sees it."""
+
+    person_ref: str
+    agency: str
+    version: int
+    consents: dict[str, str]
+    outgoing_hand_offs: dict[str, str]
+    incoming_hand_offs: dict[str, str]
+    contact_lost: bool
+    holds_lead: bool
+    exited: str | None
+    details: dict[str, object] = {}

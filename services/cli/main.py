@@ -1,0 +1,90 @@
+"""``samlad`` — run, serve, provision and inspect Samlad."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from services.settings import DEFAULT_PORTS, SERVICES, Settings
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides: dict[str, object] = {}
+    if getattr(args, "data_dir", None):
+        overrides["data_dir"] = Path(args.data_dir)
+    settings = Settings.from_env(**overrides)
+    ports = dict(settings.ports)
+    for service in SERVICES:
+        port = getattr(args, f"{service}_port", None)
+        if port:
+            ports[service] = port
+    if getattr(args, "port", None) and getattr(args, "service", None):
+        ports[args.service] = args.port
+    host = getattr(args, "host", None) or settings.host
+    import msgspec
+
+    return msgspec.structs.replace(settings, ports=ports, host=host)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="samlad", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    up = commands.add_parser("up", help="start nats-server and every service")
+    up.add_argument("--data-dir", help="where stores, NATS and keys live (default .samlad)")
+    up.add_argument("--demo", action="store_true", help="load a demo caseload")
+    up.add_argument("--demo-persons", type=int, default=500)
+    up.add_argument("--host", default=None)
+    up.add_argument("--services", default=",".join(SERVICES),
+                    help="comma-separated subset to start (default: all)")
+    for service in SERVICES:
+        up.add_argument(f"--{service}-port", type=int, default=None,
+                        help=f"default {DEFAULT_PORTS[service]}")
+
+    serve = commands.add_parser("serve", help="run one service in this process")
+    serve.add_argument("service", choices=SERVICES)
+    serve.add_argument("--data-dir")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--host", default=None)
+
+    provision = commands.add_parser("provision", help="create or update streams and consumers")
+    provision.add_argument("--data-dir")
+
+    contracts = commands.add_parser("contracts", help="event contracts")
+    contracts_sub = contracts.add_subparsers(dest="contracts_command", required=True)
+    export = contracts_sub.add_parser("export", help="write JSON Schemas and AsyncAPI")
+    export.add_argument("dir", type=Path)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "up":
+        from services.cli.up import up
+
+        return up(
+            _settings(args), demo=args.demo, demo_persons=args.demo_persons,
+            services=tuple(s for s in args.services.split(",") if s),
+        )
+    if args.command == "serve":
+        from services.cli.serve import serve
+
+        serve(args.service, _settings(args))
+        return 0
+    if args.command == "provision":
+        from services.cli.serve import provision
+
+        provision(_settings(args).nats)
+        return 0
+    if args.command == "contracts":
+        from contracts.schema import export
+
+        for path in export(args.dir):
+            print(path)
+        return 0
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,48 @@
+"""``samlad serve SERVICE`` — one service in this process, behind uvicorn."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+from contextlib import ExitStack
+
+import msgspec
+import uvicorn
+
+from adapters.nats.server import EmbeddedNatsServer
+from adapters.nats.settings import NatsSettings
+from adapters.nats.testing import provision_streams
+from services.settings import Settings
+
+APP_FACTORIES = {
+    "kommun": "services.kommun.app:create_app",
+    "af": "services.af.app:create_app",
+    "fk": "services.fk.app:create_app",
+    "region": "services.region.app:create_app",
+    "coordination": "services.coordination.service:create_app",
+}
+
+
+def load_factory(service: str):  # type: ignore[no-untyped-def]
+    module, _, name = APP_FACTORIES[service].partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def provision(settings: NatsSettings) -> None:
+    """Streams and consumers, declared in one place, created with the admin identity."""
+    asyncio.run(provision_streams(settings))
+
+
+def serve(service: str, settings: Settings) -> None:
+    with ExitStack() as stack:
+        if settings.nats_url is None:
+            # Alone on a machine: bring an embedded nats-server along.
+            server = EmbeddedNatsServer(settings.nats)
+            stack.enter_context(server)
+            provision(server.client_settings)
+            settings = msgspec.structs.replace(settings, nats_url=server.url)
+        app = load_factory(service)(settings)
+        uvicorn.run(
+            app, host=settings.host, port=settings.ports[service], log_level="warning",
+            access_log=False, timeout_graceful_shutdown=10,
+        )

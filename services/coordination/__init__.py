@@ -1,0 +1,1 @@
+"""The coordination service: one shared case per person, folded from all agencies."""

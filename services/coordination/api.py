@@ -1,0 +1,172 @@
+"""The coordination API: the shared case, its timeline, the caseload and alerts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from litestar import Router, get
+from litestar.exceptions import NotFoundException
+from litestar.params import Parameter
+
+from domain.agencies import Agency
+from domain.case.aggregate import Case
+from services.coordination.application import CoordinationApplication
+from services.coordination.read_model import instant, parse_instant
+from services.coordination.views import (
+    COORDINATION,
+    AlertView,
+    CaseSummary,
+    CaseView,
+    TimelineEntry,
+    TimelinePage,
+    case_view,
+    fact_entry,
+)
+
+MAX_PAGE = 500
+
+
+def _case(app: CoordinationApplication, person_ref: str) -> Case:
+    case = app.find_case(person_ref)
+    if case is None:
+        raise NotFoundException(f"no case for person {person_ref}")
+    return case
+
+
+def timeline(
+    app: CoordinationApplication, case: Case, viewer: Agency | None
+) -> list[TimelineEntry]:
+    """Facts in business-time order, with the alerts raised and resolved on the case."""
+    state = case.state
+    entries = [fact_entry(fact, state, viewer) for fact in case.facts]
+    for event in app.events.get(case.id):
+        name = type(event).__name__
+        if name == "AlertRaised":
+            alert = event.alert  # type: ignore[attr-defined]
+            entries.append(TimelineEntry(
+                event_id=f"alert:{alert.alert_id}", agency=COORDINATION, kind="AlertRaised",
+                effective_at=alert.raised_at, recorded_at=alert.raised_at,
+                summary=alert.message, details={"regel": str(alert.rule)},
+            ))
+        elif name == "AlertResolved":
+            at = event.resolved_at  # type: ignore[attr-defined]
+            entries.append(TimelineEntry(
+                event_id=f"resolved:{event.alert_id}", agency=COORDINATION,  # type: ignore[attr-defined]
+                kind="AlertResolved", effective_at=at, recorded_at=at,
+                summary="Signalen är åtgärdad", details={},
+            ))
+    entries.sort(key=lambda e: (e.effective_at, e.recorded_at, e.event_id))
+    return entries
+
+
+def coordination_router(app: CoordinationApplication) -> Router:
+    @get("/cases/{person_ref:str}", sync_to_thread=True, tags=["cases"],
+         summary="The shared case of one person")
+    def get_case(person_ref: str) -> CaseView:
+        return case_view(_case(app, person_ref))
+
+    @get("/cases/{person_ref:str}/timeline", sync_to_thread=True, tags=["cases"],
+         summary="The case's unified timeline, paged, filtered by agency and time")
+    def get_timeline(
+        person_ref: str,
+        agency: str | None = None,
+        time_from: Annotated[datetime | None, Parameter(query="from")] = None,
+        time_to: Annotated[datetime | None, Parameter(query="to")] = None,
+        offset: Annotated[int, Parameter(ge=0)] = 0,
+        limit: Annotated[int, Parameter(ge=1, le=MAX_PAGE)] = 100,
+    ) -> TimelinePage:
+        entries = timeline(app, _case(app, person_ref), None)
+        if agency:
+            entries = [e for e in entries if e.agency == agency]
+        if time_from:
+            entries = [e for e in entries if e.effective_at >= time_from]
+        if time_to:
+            entries = [e for e in entries if e.effective_at < time_to]
+        page = entries[offset : offset + limit]
+        more = offset + limit < len(entries)
+        return TimelinePage(
+            person_ref=person_ref, total=len(entries), offset=offset, limit=limit,
+            items=page, next_offset=offset + limit if more else None,
+        )
+
+    @get("/cases", sync_to_thread=True, tags=["cases"], summary="The caseload, alerts first")
+    def list_cases(
+        kommun: str | None = None,
+        agency: str | None = None,
+        with_alerts: bool = False,
+        offset: Annotated[int, Parameter(ge=0)] = 0,
+        limit: Annotated[int, Parameter(ge=1, le=MAX_PAGE)] = 100,
+    ) -> list[CaseSummary]:
+        where, params = ["1 = 1"], []
+        if kommun:
+            where.append("kommun = ?")
+            params.append(kommun)
+        if agency:
+            where.append("agencies LIKE ?")
+            params.append(f"%,{agency},%")
+        if with_alerts:
+            where.append("open_alerts > 0")
+        rows = app.process_recorder.query(  # type: ignore[attr-defined]
+            f"SELECT * FROM {{case_index}} WHERE {' AND '.join(where)} "
+            "ORDER BY open_alerts DESC, last_effective_at DESC, person_ref "
+            "LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        return [_summary(row) for row in rows]
+
+    @get("/alerts", sync_to_thread=True, tags=["alerts"],
+         summary="Alerts, filtered by agency, kommun, rule and age")
+    def list_alerts(
+        agency: str | None = None,
+        kommun: str | None = None,
+        rule: str | None = None,
+        raised_before: datetime | None = None,
+        include_resolved: bool = False,
+        limit: Annotated[int, Parameter(ge=1, le=MAX_PAGE)] = 100,
+    ) -> list[AlertView]:
+        where, params = ["1 = 1"], []
+        if not include_resolved:
+            where.append("resolved_at IS NULL")
+        for column, value in (("kommun", kommun), ("rule", rule)):
+            if value:
+                where.append(f"{column} = ?")
+                params.append(value)
+        if agency:
+            where.append("agencies LIKE ?")
+            params.append(f"%,{agency},%")
+        if raised_before:
+            where.append("raised_at <= ?")
+            params.append(instant(raised_before))
+        rows = app.process_recorder.query(  # type: ignore[attr-defined]
+            f"SELECT * FROM {{alert_index}} WHERE {' AND '.join(where)} "
+            "ORDER BY due_at LIMIT ?",
+            [*params, limit],
+        )
+        return [_alert(row) for row in rows]
+
+    return Router(path="/", route_handlers=[get_case, get_timeline, list_cases, list_alerts])
+
+
+def _agencies(text: str | None) -> list[str]:
+    return [a for a in (text or "").split(",") if a]
+
+
+def _summary(row: dict[str, Any]) -> CaseSummary:
+    return CaseSummary(
+        person_ref=row["person_ref"], kommun=row["kommun"],
+        agencies=_agencies(row["agencies"]), active_agencies=_agencies(row["active_agencies"]),
+        lead=row["lead"], open_alerts=row["open_alerts"], facts=row["facts"],
+        exited=row["exited"], last_effective_at=row["last_effective_at"],
+    )
+
+
+def _alert(row: dict[str, Any]) -> AlertView:
+    return AlertView(
+        alert_id=row["alert_id"], rule=row["rule"], agencies=_agencies(row["agencies"]),
+        since=parse_instant(row["since"]), due_at=parse_instant(row["due_at"]),
+        raised_at=parse_instant(row["raised_at"]), message=row["message"],
+        person_ref=row["person_ref"], kommun=row["kommun"],
+        resolved_at=parse_instant(row["resolved_at"]) if row["resolved_at"] else None,
+    )
+

@@ -1,0 +1,134 @@
+"""The coordination consumer of one partition: JetStream → shared cases.
+
+Fetch a batch, decode and translate each message (what fails goes to the dead-letter
+subject with its reason), fold the batch into the cases and commit it together with the
+stream position, then ack. A redelivered message at or below the recorded position is
+acked without effect; a duplicate with a new position is dropped by the case (event id).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import datetime
+
+import structlog
+from eventsourcing.persistence import Tracking
+from nats.aio.msg import Msg
+from nats.js import JetStreamContext
+from opentelemetry.trace import SpanKind
+
+from adapters.nats.names import EVENTS_STREAM, coordination_consumer, deadletter_subject
+from adapters.nats.publisher import BatchPublisher, OutgoingMessage
+from adapters.nats.pull import fetch_batches
+from adapters.telemetry.tracing import context_from_headers, tracer
+from contracts.envelope import decode_message
+from contracts.errors import ContractError
+from domain.case.facts import Fact
+from services.coordination.application import CoordinationApplication
+from services.coordination.translation import Untranslatable, to_fact
+
+log = structlog.get_logger(__name__)
+
+BATCH_SIZE = 500
+FETCH_TIMEOUT_SECONDS = 1.0
+
+
+def tracking_name(partition: int) -> str:
+    return f"{EVENTS_STREAM}:p{partition}"
+
+
+class DeadLetter(Exception):
+    """A message the case cannot take; ``reason`` travels with it to the dead letters."""
+
+
+class PartitionConsumer:
+    """Applies one partition of the events stream to the coordination store."""
+
+    def __init__(
+        self,
+        *,
+        js: JetStreamContext,
+        application: CoordinationApplication,
+        partition: int,
+        clock: Callable[[], datetime],
+        batch_size: int = BATCH_SIZE,
+    ) -> None:
+        self._js = js
+        self._app = application
+        self._partition = partition
+        self._clock = clock
+        self._batch_size = batch_size
+        self._tracking = tracking_name(partition)
+        self._deadletters = BatchPublisher(js)
+        self.applied = 0
+
+    async def run(self, stop: asyncio.Event) -> None:
+        durable = coordination_consumer(self._partition)
+        subscription = await self._js.pull_subscribe_bind(durable, stream=EVENTS_STREAM)
+        log.info("coordination_consumer_started", partition=self._partition)
+        async for messages in fetch_batches(
+            subscription, batch_size=self._batch_size, poll_seconds=FETCH_TIMEOUT_SECONDS,
+            stop=stop,
+        ):
+            await self.handle(messages)
+        await subscription.unsubscribe()
+        log.info("coordination_consumer_stopped", partition=self._partition)
+
+    async def handle(self, messages: list[Msg]) -> None:
+        """Apply one fetched batch; ack only after the commit."""
+        position = await asyncio.to_thread(self._app.process_recorder.max_tracking_id,
+                                           self._tracking) or 0
+        facts: list[tuple[str, Fact]] = []
+        rejected: list[OutgoingMessage] = []
+        last = position
+        for message in messages:
+            sequence = message.metadata.sequence.stream
+            if sequence <= position:
+                continue  # redelivered after a commit whose ack was lost
+            last = max(last, sequence)
+            try:
+                facts.append(self._translate(message))
+            except DeadLetter as error:
+                rejected.append(_dead_letter(message, str(error)))
+        if last > position:
+            if rejected:
+                # Stored before the position passes them: a dead letter is never lost.
+                await self._deadletters.publish(rejected)
+                for message in rejected:
+                    log.warning("coordination_dead_lettered", subject=message.subject,
+                                reason=message.headers["Samlad-Reason"])
+            await asyncio.to_thread(
+                self._app.ingest, facts, now=self._clock(),
+                tracking=Tracking(self._tracking, last),
+            )
+            self.applied += len(facts)
+        await asyncio.gather(*(message.ack() for message in messages))
+
+    def _translate(self, message: Msg) -> tuple[str, Fact]:
+        with tracer("samlad.coordination").start_as_current_span(
+            "coordination.apply", context=context_from_headers(message.headers),
+            kind=SpanKind.CONSUMER,
+        ) as span:
+            span.set_attribute("messaging.destination", message.subject)
+            try:
+                received = decode_message(message.data, message.headers)
+                fact = to_fact(received)
+            except ContractError as error:
+                raise DeadLetter(getattr(error, "reason", str(error))) from error
+            except Untranslatable as error:
+                raise DeadLetter(str(error)) from error
+            span.set_attribute("samlad.event_id", received.envelope.id)
+            return received.envelope.subject, fact
+
+
+def _dead_letter(message: Msg, reason: str) -> OutgoingMessage:
+    agency = message.subject.split(".")[1] if message.subject.count(".") >= 1 else "unknown"
+    sequence = message.metadata.sequence.stream
+    headers = {
+        "Nats-Msg-Id": f"deadletter:{EVENTS_STREAM}:{sequence}",
+        "Samlad-Reason": reason[:1000],
+        "Samlad-Original-Subject": message.subject,
+        "Samlad-Original-Sequence": str(sequence),
+    }
+    return OutgoingMessage(deadletter_subject(agency), message.data, headers)

@@ -1,0 +1,106 @@
+"""The coordination read models: caseload, alerts and the deadline index.
+
+Kept in the same transaction as the case events (adapters.store.read_models). The
+deadline index holds one row per case with its next due instant, so the scheduler
+asks an index for what is due instead of scanning every case.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from adapters.store.read_models import Change, Delete, Table, Upsert
+from domain.case.aggregate import Case
+from domain.case.policy import RulePolicy
+from domain.case.state import LaneStatus
+
+CASES = Table(
+    name="case_index",
+    columns={
+        "case_id": "TEXT", "person_ref": "TEXT", "kommun": "TEXT", "agencies": "TEXT",
+        "active_agencies": "TEXT", "lead": "TEXT", "open_alerts": "INTEGER",
+        "facts": "INTEGER", "exited": "TEXT", "last_effective_at": "TEXT",
+        "updated_at": "TEXT",
+    },
+    key="case_id",
+    indexes=(("person_ref",), ("kommun",), ("open_alerts",)),
+)
+ALERTS = Table(
+    name="alert_index",
+    columns={
+        "alert_id": "TEXT", "case_id": "TEXT", "person_ref": "TEXT", "kommun": "TEXT",
+        "rule": "TEXT", "agencies": "TEXT", "since": "TEXT", "due_at": "TEXT",
+        "raised_at": "TEXT", "resolved_at": "TEXT", "message": "TEXT",
+    },
+    key="alert_id",
+    indexes=(("case_id",), ("rule",), ("resolved_at", "raised_at")),
+)
+DEADLINES = Table(
+    name="deadline_index",
+    columns={"case_id": "TEXT", "due_at": "TEXT"},
+    key="case_id",
+    indexes=(("due_at",),),
+)
+TABLES = (CASES, ALERTS, DEADLINES)
+
+
+def instant(value: datetime) -> str:
+    """A fixed-width UTC text form, so text order is time order in both databases."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_instant(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+def _agency_list(agencies: Any) -> str:
+    # Surrounding commas let a filter match one agency with LIKE '%,af,%'.
+    return "," + ",".join(sorted(str(a) for a in agencies)) + ","
+
+
+def changes_for(case: Case, policy: RulePolicy, now: datetime) -> list[Change]:
+    """The read-model rows of ``case`` after its pending events (call before save)."""
+    state = case.state
+    facts = case.facts
+    changes: list[Change] = [
+        Upsert(CASES.name, {
+            "case_id": str(case.id),
+            "person_ref": case.person_ref,
+            "kommun": state.kommun,
+            "agencies": _agency_list(lane.agency for lane in state.lanes),
+            "active_agencies": _agency_list(
+                lane.agency for lane in state.lanes if lane.status == LaneStatus.ACTIVE
+            ),
+            "lead": state.lead,
+            "open_alerts": len(case.open_alerts),
+            "facts": len(facts),
+            "exited": state.exit.outcome if state.exit else None,
+            "last_effective_at": instant(facts[-1].effective_at) if facts else None,
+            "updated_at": instant(now),
+        })
+    ]
+    # eventsourcing keeps the not-yet-saved events here; the alert rows derive from them.
+    for pending in getattr(case, "_pending_events", ()):
+        name = type(pending).__name__
+        if name == "AlertRaised":
+            alert = pending.alert
+            changes.append(Upsert(ALERTS.name, {
+                "alert_id": str(alert.alert_id), "case_id": str(case.id),
+                "person_ref": case.person_ref, "kommun": state.kommun, "rule": alert.rule,
+                "agencies": _agency_list(alert.agencies), "since": instant(alert.since),
+                "due_at": instant(alert.due_at), "raised_at": instant(alert.raised_at),
+                "resolved_at": None, "message": alert.message,
+            }))
+        elif name == "AlertResolved":
+            changes.append(Upsert(ALERTS.name, {
+                "alert_id": str(pending.alert_id),
+                "resolved_at": instant(pending.resolved_at),
+            }))
+    deadline = case.next_deadline(policy)
+    if deadline is None:
+        changes.append(Delete(DEADLINES.name, str(case.id)))
+    else:
+        changes.append(Upsert(DEADLINES.name, {"case_id": str(case.id),
+                                               "due_at": instant(deadline)}))
+    return changes

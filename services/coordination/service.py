@@ -1,0 +1,98 @@
+"""Wiring of the coordination service: partition consumers, deadlines, alert outbox, API."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+
+import structlog
+from litestar import Litestar
+from nats.js import JetStreamContext
+
+from adapters.nats.publisher import BatchPublisher
+from adapters.outbox.relay import OutboxRelay
+from adapters.outbox.translator import ContractTranslator
+from adapters.store.application import open_application
+from services.coordination.alerts_outbox import alert_data
+from services.coordination.api import coordination_router
+from services.coordination.application import CoordinationApplication
+from services.coordination.consumer import PartitionConsumer
+from services.coordination.recorders import recorder_env
+from services.runtime.app import build_app
+from services.runtime.clock import Clock, utc_now
+from services.runtime.workers import NatsWorkers, Worker
+from services.settings import Settings
+
+log = structlog.get_logger(__name__)
+
+DEADLINE_POLL_SECONDS = 0.25
+
+
+def owned_partitions(settings: Settings) -> list[int]:
+    """``SAMLAD_PARTITIONS_OWNED`` ("0,1") splits the consumer over several replicas."""
+    owned = os.environ.get("SAMLAD_PARTITIONS_OWNED", "")
+    if not owned.strip():
+        return list(range(settings.partitions))
+    return [int(part) for part in owned.split(",") if part.strip()]
+
+
+def open_coordination(settings: Settings) -> CoordinationApplication:
+    return open_application(
+        CoordinationApplication, settings.store, "coordination",
+        **recorder_env(settings.store.is_postgres),
+    )
+
+
+def coordination_workers(
+    settings: Settings, application: CoordinationApplication, clock: Clock
+) -> list[Worker]:
+    translator = ContractTranslator(
+        agency="coordination", store="coordination", recorder=application.process_recorder,
+        mapper=application.mapper, build=alert_data,
+    )
+
+    async def alert_outbox(js: JetStreamContext, stop: asyncio.Event) -> None:
+        outbox = OutboxRelay(
+            name="outbox", recorder=application.process_recorder, mapper=application.mapper,
+            translate=translator, publisher=BatchPublisher(js),
+        )
+        application.after_commit.append(outbox.nudge)
+        await outbox.run(stop)
+
+    async def deadlines(_: JetStreamContext, stop: asyncio.Event) -> None:
+        # Asks the deadline index what is due: the cost follows the due cases, not all.
+        while not stop.is_set():
+            reviewed = await asyncio.to_thread(application.review_due, clock())
+            if reviewed:
+                log.info("deadlines_reviewed", cases=reviewed)
+                continue
+            try:
+                await asyncio.wait_for(stop.wait(), DEADLINE_POLL_SECONDS)
+            except TimeoutError:
+                pass
+
+    def consumer(partition: int) -> Worker:
+        async def run(js: JetStreamContext, stop: asyncio.Event) -> None:
+            await PartitionConsumer(
+                js=js, application=application, partition=partition, clock=clock
+            ).run(stop)
+
+        return run
+
+    return [alert_outbox, deadlines, *(consumer(p) for p in owned_partitions(settings))]
+
+
+def create_app(settings: Settings, *, clock: Clock = utc_now) -> Litestar:
+    application = open_coordination(settings)
+    workers = NatsWorkers(
+        settings.nats, "coordination", coordination_workers(settings, application, clock)
+    )
+    return build_app(
+        service="coordination",
+        title="Samlad – samordning (det gemensamma ärendet)",
+        settings=settings,
+        route_handlers=[coordination_router(application)],
+        workers=workers,
+        recorder=application.process_recorder,
+        on_shutdown=[application.close],
+    )

@@ -1,0 +1,100 @@
+"""What the coordination API answers: cases, timeline entries, alerts (msgspec structs)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import msgspec
+
+from domain.agencies import Agency
+from domain.case.aggregate import Case
+from domain.case.alerts import Alert
+from domain.case.facts import Fact
+from domain.case.state import CaseState
+from domain.case.visibility import visible_to
+
+COORDINATION = "samordning"
+
+
+class AlertView(msgspec.Struct, kw_only=True):
+    alert_id: str
+    rule: str
+    agencies: list[str]
+    since: datetime
+    due_at: datetime
+    raised_at: datetime
+    message: str
+    person_ref: str | None = None
+    kommun: str | None = None
+    resolved_at: datetime | None = None
+
+
+class CaseView(msgspec.Struct, kw_only=True):
+    """The shared case as one viewer may see it."""
+
+    person_ref: str
+    case_id: str
+    version: int
+    state: CaseState
+    open_alerts: list[AlertView]
+    facts: int
+
+
+class TimelineEntry(msgspec.Struct, kw_only=True):
+    """One step on the timeline; ``details`` is None where consent does not reach."""
+
+    event_id: str
+    agency: str
+    kind: str
+    effective_at: datetime
+    recorded_at: datetime
+    summary: str
+    details: dict[str, str] | None
+    hidden: bool = False
+
+
+class TimelinePage(msgspec.Struct, kw_only=True):
+    person_ref: str
+    total: int
+    offset: int
+    limit: int
+    items: list[TimelineEntry]
+    next_offset: int | None = None
+
+
+class CaseSummary(msgspec.Struct, kw_only=True):
+    person_ref: str
+    kommun: str | None
+    agencies: list[str]
+    active_agencies: list[str]
+    lead: str | None
+    open_alerts: int
+    facts: int
+    exited: str | None
+    last_effective_at: str | None
+
+
+def alert_view(alert: Alert, resolved_at: datetime | None = None) -> AlertView:
+    return AlertView(
+        alert_id=str(alert.alert_id), rule=str(alert.rule),
+        agencies=[str(a) for a in alert.agencies], since=alert.since, due_at=alert.due_at,
+        raised_at=alert.raised_at, message=alert.message, resolved_at=resolved_at,
+    )
+
+
+def case_view(case: Case) -> CaseView:
+    return CaseView(
+        person_ref=case.person_ref, case_id=str(case.id), version=case.version,
+        state=case.state, open_alerts=[alert_view(a) for a in case.open_alerts],
+        facts=len(case.facts),
+    )
+
+
+def fact_entry(fact: Fact, state: CaseState, viewer: Agency | None) -> TimelineEntry:
+    """``viewer`` None is the system role that sees everything (auditors, tests)."""
+    shown = viewer is None or visible_to(viewer, fact, state) or not fact.details
+    return TimelineEntry(
+        event_id=fact.event_id, agency=str(fact.agency), kind=type(fact).__name__,
+        effective_at=fact.effective_at, recorded_at=fact.recorded_at, summary=fact.summary,
+        details=dict(fact.details) if shown else None, hidden=not shown,
+    )

@@ -1,0 +1,1 @@
+"""The kommun service: AME enrolment, kartläggning, insatser, försörjningsstöd, SIP."""

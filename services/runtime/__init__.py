@@ -1,0 +1,1 @@
+"""What every service process shares: the clock, NATS workers, the app scaffolding."""

@@ -1,0 +1,56 @@
+"""The Litestar scaffolding every service shares: probes, problems, tracing, lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from eventsourcing.persistence import ApplicationRecorder
+from litestar import Litestar
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+
+from adapters.http.health import health_router
+from adapters.http.problems import problem_details_plugin
+from adapters.http.tracing import tracing_middleware
+from adapters.telemetry.logging import configure_logging
+from adapters.telemetry.tracing import configure_tracing
+from services.runtime.workers import NatsWorkers
+from services.settings import Settings
+
+
+def store_check(recorder: ApplicationRecorder) -> Callable[[], Awaitable[bool]]:
+    async def check() -> bool:
+        await asyncio.to_thread(recorder.max_notification_id)
+        return True
+
+    return check
+
+
+def build_app(
+    *,
+    service: str,
+    title: str,
+    settings: Settings,
+    route_handlers: Sequence[Any],
+    workers: NatsWorkers,
+    recorder: ApplicationRecorder,
+    on_shutdown: Sequence[Callable[[], Any]] = (),
+    **litestar_options: Any,
+) -> Litestar:
+    configure_logging(settings.log_level, json=settings.log_json)
+    configure_tracing(service, settings.traces_exporter)
+    checks = {"store": store_check(recorder), "nats": workers.is_connected}
+    return Litestar(
+        route_handlers=[health_router(service, checks), *route_handlers],
+        plugins=[problem_details_plugin()],
+        middleware=[tracing_middleware],
+        on_startup=[workers.start],
+        on_shutdown=[workers.stop, *on_shutdown],
+        openapi_config=OpenAPIConfig(
+            title=title, version="1.0.0", path="/schema",
+            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+        ),
+        **litestar_options,
+    )

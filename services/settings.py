@@ -1,0 +1,70 @@
+"""Samlad's settings, read once from the environment into one immutable object."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import msgspec
+
+from adapters.nats.settings import NatsSettings
+from adapters.store.settings import StoreSettings
+
+SERVICES = ("kommun", "af", "fk", "region", "coordination")
+DEFAULT_PORTS = {"kommun": 8101, "af": 8102, "fk": 8103, "region": 8104, "coordination": 8100}
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    """Everything a Samlad process needs to know about its surroundings."""
+
+    data_dir: Path
+    host: str = "127.0.0.1"
+    ports: dict[str, int] = msgspec.field(default_factory=lambda: dict(DEFAULT_PORTS))
+    database_url: str | None = None
+    database_namespace: str = ""
+    nats_url: str | None = None
+    nats_replicas: int = 1
+    partitions: int = 4
+    log_level: str = "INFO"
+    log_json: bool = True
+    traces_exporter: str | None = None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        env = os.environ if env is None else env
+        data_dir = Path(env.get("SAMLAD_DATA_DIR", ".samlad"))
+        values: dict[str, object] = {
+            "data_dir": data_dir,
+            "database_url": env.get("SAMLAD_DATABASE_URL") or None,
+            "nats_url": env.get("SAMLAD_NATS_URL") or None,
+            "nats_replicas": int(env.get("SAMLAD_NATS_REPLICAS",
+                                         "3" if env.get("SAMLAD_NATS_URL") else "1")),
+            "partitions": int(env.get("SAMLAD_NATS_PARTITIONS", "4")),
+            "log_level": env.get("SAMLAD_LOG_LEVEL", "INFO"),
+            "log_json": env.get("SAMLAD_LOG_FORMAT", "json") == "json",
+            "traces_exporter": env.get("OTEL_TRACES_EXPORTER") or None,
+        }
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]
+
+    def url_of(self, service: str) -> str:
+        return f"http://{self.host}:{self.ports[service]}"
+
+    @property
+    def store(self) -> StoreSettings:
+        return StoreSettings(
+            data_dir=self.data_dir / "stores", database_url=self.database_url,
+            namespace=self.database_namespace,
+        )
+
+    @property
+    def nats(self) -> NatsSettings:
+        return NatsSettings(
+            data_dir=self.data_dir, url=self.nats_url, replicas=self.nats_replicas,
+            partitions=self.partitions,
+        )
+
+    @property
+    def pseudonym_key_file(self) -> Path:
+        return self.data_dir / "keys" / "pseudonym.key"
