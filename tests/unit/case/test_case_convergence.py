@@ -114,7 +114,7 @@ def case_from(facts: list[Fact]) -> Case:
     return case
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(histories())
 def test_any_arrival_order_and_duplication_gives_the_same_state(
     pair: tuple[list[Fact], list[Fact]],
@@ -124,7 +124,7 @@ def test_any_arrival_order_and_duplication_gives_the_same_state(
     assert case_from(arrival).state == case_from(history).state
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(histories())
 def test_any_arrival_order_and_duplication_gives_the_same_alerts_and_deadline(
     pair: tuple[list[Fact], list[Fact]],

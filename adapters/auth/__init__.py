@@ -1,0 +1,1 @@
+"""Who is calling: signed bearer tokens (JWT) carrying agency and role."""
