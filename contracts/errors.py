@@ -5,7 +5,6 @@ consumer puts it in the ``Samlad-Reason`` header of the dead letter.
 """
 
 # The names read as what went wrong (UnknownEventType, SourceMismatch); the API is fixed.
-# ruff: noqa: N818
 
 from __future__ import annotations
 

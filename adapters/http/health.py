@@ -33,5 +33,5 @@ def health_router(service: str, checks: Mapping[str, ReadinessCheck]) -> Router:
 async def _safe(check: ReadinessCheck) -> bool:
     try:
         return await asyncio.wait_for(check(), 2.0)
-    except Exception:  # noqa: BLE001 - any failure means not ready
+    except Exception:
         return False

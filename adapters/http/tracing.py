@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from litestar.types import ASGIApp, Receive, Scope, Send
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind
 
 from adapters.telemetry.tracing import context_from_headers, tracer
-from litestar.types import ASGIApp, Receive, Scope, Send
 
 
 def tracing_middleware(app: ASGIApp) -> ASGIApp:
@@ -26,4 +26,4 @@ def tracing_middleware(app: ASGIApp) -> ASGIApp:
     return middleware
 
 
-__all__ = ["tracing_middleware", "trace"]
+__all__ = ["trace", "tracing_middleware"]

@@ -10,6 +10,7 @@ drop the repeats.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
@@ -73,7 +74,7 @@ class OutboxRelay:
         while not stop.is_set():
             try:
                 relayed = await self.relay_once()
-            except Exception:  # noqa: BLE001 - keep relaying; the store keeps the events
+            except Exception:
                 log.exception("outbox_relay_failed", relay=self.name)
                 relayed = 0
                 await _wait(stop, 1.0)
@@ -131,10 +132,8 @@ class OutboxRelay:
 
 
 async def _wait(stop: asyncio.Event, seconds: float) -> None:
-    try:
+    with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(stop.wait(), seconds)
-    except TimeoutError:
-        pass
 
 
 async def _wait_any(stop: asyncio.Event, wakeup: asyncio.Event, seconds: float) -> None:

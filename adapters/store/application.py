@@ -41,7 +41,7 @@ class StoredApplication(Application[Any]):
     @property
     def process_recorder(self) -> ProcessRecorder:
         recorder = self.recorder
-        assert isinstance(recorder, ProcessRecorder)  # noqa: S101 - set by construct_recorder
+        assert isinstance(recorder, ProcessRecorder)
         return recorder
 
 

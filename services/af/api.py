@@ -7,8 +7,8 @@ from uuid import uuid4
 from litestar import Router, post
 
 from services.af.schemas import (
-    Deregister,
     DecideSubsidy,
+    Deregister,
     EndReferral,
     MakeReferral,
     StartEmployment,

@@ -38,7 +38,7 @@ class AgencyApplication(StoredApplication):
             raise NotFound(
                 f"person {person_ref} is not known at {self.agency}", field="person_ref"
             ) from None
-        assert isinstance(aggregate, Involvement)  # noqa: S101 - one aggregate type per store
+        assert isinstance(aggregate, Involvement)
         return aggregate
 
     def is_known(self, person_ref: str) -> bool:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
+
+import msgspec
 
 from services.settings import DEFAULT_PORTS, SERVICES, Settings
 
@@ -22,8 +25,6 @@ def _settings(args: argparse.Namespace) -> Settings:
     if getattr(args, "port", None) and getattr(args, "service", None):
         ports[args.service] = args.port
     host = getattr(args, "host", None) or settings.host
-    import msgspec
-
     return msgspec.structs.replace(settings, ports=ports, host=host)
 
 
@@ -60,6 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from adapters.telemetry.logging import configure_logging
+
+    # Logs go to stderr as JSON; stdout carries only the command's own output.
+    configure_logging(os.environ.get("SAMLAD_LOG_LEVEL", "INFO"),
+                      json=os.environ.get("SAMLAD_LOG_FORMAT", "json") == "json")
     if args.command == "up":
         from services.cli.up import up
 

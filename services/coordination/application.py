@@ -37,7 +37,7 @@ class CoordinationApplication(StoredApplication):
 
     def get_case(self, person_ref: str) -> Case:
         case = self.repository.get(Case.create_id(person_ref))
-        assert isinstance(case, Case)  # noqa: S101 - the store holds cases only
+        assert isinstance(case, Case)
         return case
 
     def find_case(self, person_ref: str) -> Case | None:
@@ -48,7 +48,7 @@ class CoordinationApplication(StoredApplication):
 
     def get_case_as_of(self, person_ref: str, version: int) -> Case:
         case = self.repository.get(Case.create_id(person_ref), version=version)
-        assert isinstance(case, Case)  # noqa: S101
+        assert isinstance(case, Case)
         return case
 
     def ingest(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 
 import structlog
@@ -66,10 +67,8 @@ def coordination_workers(
             if reviewed:
                 log.info("deadlines_reviewed", cases=reviewed)
                 continue
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), DEADLINE_POLL_SECONDS)
-            except TimeoutError:
-                pass
 
     def consumer(partition: int) -> Worker:
         async def run(js: JetStreamContext, stop: asyncio.Event) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable
 
 import structlog
@@ -41,12 +42,10 @@ class NatsWorkers:
         while not self._stop.is_set():
             try:
                 await worker(js, self._stop)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 log.exception("worker_failed", service=self._service)
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._stop.wait(), 1.0)
-                except TimeoutError:
-                    pass
 
     async def stop(self) -> None:
         self._stop.set()
