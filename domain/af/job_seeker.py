@@ -7,7 +7,7 @@ from datetime import date, datetime
 from eventsourcing.domain import event
 
 from domain.agencies import Agency, InterventionType
-from domain.agency.errors import Conflict, NotFound
+from domain.agency.errors import Conflict, Invalid, NotFound
 from domain.agency.involvement import Involvement
 
 
@@ -82,12 +82,12 @@ class JobSeeker(Involvement):
 
     def decide_subsidy(
         self, *, subsidy_id: str, subsidy_kind: str, employer: str, period_from: date,
-        period_to: date | None, effective_at: datetime, recorded_at: datetime,
+        period_to: date, effective_at: datetime, recorded_at: datetime,
     ) -> None:
         if subsidy_id in self.subsidies:
             raise Conflict(f"subsidy {subsidy_id} already decided", field="subsidy_id")
-        if period_to is not None and period_to < period_from:
-            raise Conflict("period_to is before period_from", field="period_to")
+        if period_to < period_from:
+            raise Invalid("period_to is before period_from", field="period_to")
         self._subsidy_decided(
             subsidy_id, subsidy_kind, employer, period_from, period_to, effective_at, recorded_at
         )
@@ -95,7 +95,7 @@ class JobSeeker(Involvement):
     @event("SubsidyDecided")
     def _subsidy_decided(
         self, subsidy_id: str, subsidy_kind: str, employer: str, period_from: date,
-        period_to: date | None, effective_at: datetime, recorded_at: datetime,
+        period_to: date, effective_at: datetime, recorded_at: datetime,
     ) -> None:
         self.subsidies.add(subsidy_id)
 

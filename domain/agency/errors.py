@@ -18,3 +18,7 @@ class NotFound(AgencyRuleViolation):
 
 class Conflict(AgencyRuleViolation):
     """The command contradicts what the agency already recorded."""
+
+
+class Invalid(AgencyRuleViolation):
+    """The command's own values contradict each other (a period that ends before it starts)."""

@@ -15,7 +15,7 @@ from uuid import UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from domain.agencies import Agency, Outcome
-from domain.agency.errors import Conflict, NotFound
+from domain.agency.errors import Conflict, Invalid, NotFound
 
 INVOLVEMENT_NS = UUID("7f1d3c1e-5a0b-4f38-9a36-2f3c8f7a9d11")
 
@@ -54,6 +54,8 @@ class Involvement(Aggregate):
     ) -> None:
         if consent_id in self.consents:
             raise Conflict(f"consent {consent_id} is already recorded", field="consent_id")
+        if not to_agencies:
+            raise Invalid("consent is given to at least one agency", field="to_agencies")
         self._consent_given(consent_id, consent_scope, to_agencies, effective_at, recorded_at)
 
     @event("ConsentGiven")

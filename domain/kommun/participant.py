@@ -7,7 +7,7 @@ from datetime import date, datetime
 from eventsourcing.domain import event
 
 from domain.agencies import Agency, Gender, InterventionType
-from domain.agency.errors import Conflict, NotFound
+from domain.agency.errors import Conflict, Invalid, NotFound
 from domain.agency.involvement import Involvement
 
 
@@ -102,7 +102,7 @@ class Participant(Involvement):
         if decision_id in self.income_support:
             raise Conflict(f"decision {decision_id} already exists", field="decision_id")
         if period_to is not None and period_to < period_from:
-            raise Conflict("period_to is before period_from", field="period_to")
+            raise Invalid("period_to is before period_from", field="period_to")
         self._income_support_decided(
             decision_id, period_from, period_to, effective_at, recorded_at
         )

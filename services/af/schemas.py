@@ -34,7 +34,7 @@ class DecideSubsidy(Command, kw_only=True):
     subsidy_kind: Literal["lonestod", "anstallningsstod", "introduktionsjobb"]
     employer: Name
     period_from: date
-    period_to: date | None = None
+    period_to: date
     subsidy_id: Id | None = None
 
 

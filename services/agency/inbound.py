@@ -44,12 +44,16 @@ class IncomingHandOffs:
     async def run(self, stop: asyncio.Event) -> None:
         durable = handoffs_consumer(self._agency)
         subscription = await self._js.pull_subscribe_bind(durable, stream=EVENTS_STREAM)
-        async for messages in fetch_batches(
-            subscription, batch_size=100, poll_seconds=1.0, stop=stop
-        ):
-            for message in messages:
-                await asyncio.to_thread(self._record, message)
-                await message.ack()
+        try:
+            async for messages in fetch_batches(
+                subscription, batch_size=100, poll_seconds=1.0, stop=stop
+            ):
+                for message in messages:
+                    await asyncio.to_thread(self._record, message)
+                    await message.ack()
+        finally:
+            # A pull subscription left open makes the connection's drain time out.
+            await subscription.unsubscribe()
 
     def _record(self, message: Msg) -> None:
         sequence = message.metadata.sequence.stream

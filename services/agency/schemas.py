@@ -52,7 +52,8 @@ class Accepted(msgspec.Struct, kw_only=True):
 class GiveConsent(Command, kw_only=True):
     consent_scope: Annotated[str, msgspec.Meta(min_length=1, max_length=64,
                                                examples=["alla", "halsa"])]
-    to_agencies: list[Agency]
+    # The contract requires at least one agency; an empty list would never publish.
+    to_agencies: Annotated[list[Agency], msgspec.Meta(min_length=1)]
     consent_id: Id | None = None
 
 

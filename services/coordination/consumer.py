@@ -67,19 +67,21 @@ class PartitionConsumer:
         durable = coordination_consumer(self._partition)
         subscription = await self._js.pull_subscribe_bind(durable, stream=EVENTS_STREAM)
         log.info("coordination_consumer_started", partition=self._partition)
-        async for messages in fetch_batches(
-            subscription, batch_size=self._batch_size, poll_seconds=FETCH_TIMEOUT_SECONDS,
-            stop=stop,
-        ):
-            await self.handle(messages)
-        await subscription.unsubscribe()
+        try:
+            async for messages in fetch_batches(
+                subscription, batch_size=self._batch_size,
+                poll_seconds=FETCH_TIMEOUT_SECONDS, stop=stop,
+            ):
+                await self.handle(messages)
+        finally:
+            await subscription.unsubscribe()
         log.info("coordination_consumer_stopped", partition=self._partition)
 
     async def handle(self, messages: list[Msg]) -> None:
         """Apply one fetched batch; ack only after the commit."""
         position = await asyncio.to_thread(self._app.process_recorder.max_tracking_id,
                                            self._tracking) or 0
-        facts: list[tuple[str, Fact]] = []
+        accepted: list[tuple[Msg, tuple[str, Fact]]] = []
         rejected: list[OutgoingMessage] = []
         last = position
         for message in messages:
@@ -88,22 +90,56 @@ class PartitionConsumer:
                 continue  # redelivered after a commit whose ack was lost
             last = max(last, sequence)
             try:
-                facts.append(self._translate(message))
+                accepted.append((message, self._translate(message)))
             except DeadLetter as error:
                 rejected.append(_dead_letter(message, str(error)))
         if last > position:
-            if rejected:
-                # Stored before the position passes them: a dead letter is never lost.
-                await self._deadletters.publish(rejected)
-                for message in rejected:
-                    log.warning("coordination_dead_lettered", subject=message.subject,
-                                reason=message.headers["Samlad-Reason"])
-            await asyncio.to_thread(
-                self._app.ingest, facts, now=self._clock(),
-                tracking=Tracking(self._tracking, last),
-            )
+            await self._reject(rejected)
+            facts = [fact for _, fact in accepted]
+            try:
+                await asyncio.to_thread(
+                    self._app.ingest, facts, now=self._clock(),
+                    tracking=Tracking(self._tracking, last),
+                )
+            except Exception:  # find the one message the case cannot take
+                log.exception("coordination_batch_failed", partition=self._partition)
+                await self._apply_one_by_one(accepted, last)
             self.applied += len(facts)
         await asyncio.gather(*(message.ack() for message in messages))
+
+    async def _reject(self, rejected: list[OutgoingMessage]) -> None:
+        if not rejected:
+            return
+        # Stored before the position passes them: a dead letter is never lost.
+        await self._deadletters.publish(rejected)
+        for message in rejected:
+            log.warning("coordination_dead_lettered", subject=message.subject,
+                        reason=message.headers["Samlad-Reason"])
+
+    async def _apply_one_by_one(
+        self, accepted: list[tuple[Msg, tuple[str, Fact]]], last: int
+    ) -> None:
+        """A poison message goes to the dead letters; the rest of the batch applies."""
+        for message, fact in accepted:
+            sequence = message.metadata.sequence.stream
+            try:
+                await asyncio.to_thread(
+                    self._app.ingest, [fact], now=self._clock(),
+                    tracking=Tracking(self._tracking, sequence),
+                )
+            except Exception as error:  # a bug or a fact the case refuses
+                await self._reject([_dead_letter(message, f"could not apply: {error!r}")])
+                await asyncio.to_thread(
+                    self._app.ingest, [], now=self._clock(),
+                    tracking=Tracking(self._tracking, sequence),
+                )
+        recorded = await asyncio.to_thread(
+            self._app.process_recorder.max_tracking_id, self._tracking
+        )
+        if (recorded or 0) < last:
+            await asyncio.to_thread(
+                self._app.ingest, [], now=self._clock(), tracking=Tracking(self._tracking, last)
+            )
 
     def _translate(self, message: Msg) -> tuple[str, Fact]:
         with tracer("samlad.coordination").start_as_current_span(

@@ -20,7 +20,7 @@ class EnrolPerson(Command, kw_only=True):
     kommun: Kommun
     gender: Gender
     birth_year: Annotated[int, msgspec.Meta(ge=1900, le=2100)]
-    target_groups: list[Annotated[str, msgspec.Meta(max_length=64)]] = msgspec.field(
+    target_groups: list[Annotated[str, msgspec.Meta(min_length=1, max_length=64)]] = msgspec.field(
         default_factory=list
     )
 

@@ -1,0 +1,1 @@
+"""Försäkringskassan's context: sjukpenning, aktivitetsersättning, rehabiliteringskedjan."""

@@ -1,0 +1,1 @@
+"""The region's context (hälso- och sjukvård): sjukskrivning, rehabilitering, SIP."""

@@ -1,0 +1,1 @@
+"""The Försäkringskassan service: sjukpenning, aktivitetsersättning, kartläggning, avstämning."""

@@ -1,0 +1,1 @@
+"""The region service (hälso- och sjukvård): sjukskrivning, rehabilitering, SIP."""
