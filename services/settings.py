@@ -37,6 +37,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         values: dict[str, object] = {
             "data_dir": data_dir,
             "database_url": env.get("SAMLAD_DATABASE_URL") or None,
+            # Prefix of the PostgreSQL schemas: several deployments (or tests) share a DB.
+            "database_namespace": env.get("SAMLAD_DATABASE_NAMESPACE", ""),
             "nats_url": env.get("SAMLAD_NATS_URL") or None,
             "nats_replicas": int(env.get("SAMLAD_NATS_REPLICAS",
                                          "3" if env.get("SAMLAD_NATS_URL") else "1")),

@@ -18,6 +18,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import Tracking
 
 from adapters.store.application import StoredApplication
+from adapters.store.read_models import Change
 from domain.case.aggregate import Case
 from domain.case.facts import Fact
 from domain.case.policy import RulePolicy
@@ -57,8 +58,12 @@ class CoordinationApplication(StoredApplication):
         *,
         now: datetime,
         tracking: Tracking | None = None,
+        extra: Sequence[Change] = (),
     ) -> int:
-        """Record ``(person_ref, fact)`` pairs; returns how many facts were new."""
+        """Record ``(person_ref, fact)`` pairs; returns how many facts were new.
+
+        ``extra`` read-model changes (e.g. producer positions) commit with the facts.
+        """
         with self._write_lock:
             cases: dict[str, Case] = {}
             recorded = 0
@@ -70,7 +75,7 @@ class CoordinationApplication(StoredApplication):
                         person_ref=person_ref
                     )
                 recorded += case.record(fact)
-            self._commit(list(cases.values()), now, tracking)
+            self._commit(list(cases.values()), now, tracking, extra)
             return recorded
 
     def review_due(self, now: datetime, limit: int = 500) -> int:
@@ -86,8 +91,22 @@ class CoordinationApplication(StoredApplication):
             self._commit(cases, now, None)
         return len(cases)
 
-    def _commit(self, cases: Sequence[Case], now: datetime, tracking: Tracking | None) -> None:
-        changes = []
+    def find_gaps(self, seen_before: datetime) -> list[dict[str, Any]]:
+        """Positions a producer published before one we saw, yet never arrived here."""
+        return self.process_recorder.query(  # type: ignore[attr-defined]
+            "SELECT p.producer, p.previous AS missing, p.position AS seen_after "
+            "FROM {producer_positions} p LEFT JOIN {producer_positions} q "
+            "ON q.producer = p.producer AND q.position = p.previous "
+            "WHERE p.previous IS NOT NULL AND q.position IS NULL AND p.seen_at < ? "
+            "ORDER BY p.producer, p.previous",
+            (instant(seen_before),),
+        )
+
+    def _commit(
+        self, cases: Sequence[Case], now: datetime, tracking: Tracking | None,
+        extra: Sequence[Change] = (),
+    ) -> None:
+        changes: list[Change] = list(extra)
         for case in cases:
             case.review(now, self.policy)
             changes.extend(changes_for(case, self.policy, now))

@@ -12,6 +12,7 @@ import asyncio
 from collections.abc import Callable
 from datetime import datetime
 
+import msgspec
 import structlog
 from eventsourcing.persistence import Tracking
 from nats.aio.msg import Msg
@@ -21,11 +22,13 @@ from opentelemetry.trace import SpanKind
 from adapters.nats.names import EVENTS_STREAM, coordination_consumer, deadletter_subject
 from adapters.nats.publisher import BatchPublisher, OutgoingMessage
 from adapters.nats.pull import fetch_batches
+from adapters.store.read_models import Upsert
 from adapters.telemetry.tracing import context_from_headers, tracer
 from contracts.envelope import decode_message
 from contracts.errors import ContractError
 from domain.case.facts import Fact
 from services.coordination.application import CoordinationApplication
+from services.coordination.read_model import position_seen
 from services.coordination.translation import Untranslatable, to_fact
 
 log = structlog.get_logger(__name__)
@@ -36,6 +39,19 @@ FETCH_TIMEOUT_SECONDS = 1.0
 
 def tracking_name(partition: int) -> str:
     return f"{EVENTS_STREAM}:p{partition}"
+
+
+class Translated(msgspec.Struct, frozen=True, kw_only=True):
+    """A message as the case takes it, with where it stands in its producer's log."""
+
+    person_ref: str
+    fact: Fact
+    producer: str
+    position: int | None
+    previous: int | None
+
+    def position_seen(self, now: datetime) -> Upsert:
+        return position_seen(self.producer, self.position or 0, self.previous, now)
 
 
 class DeadLetter(Exception):
@@ -81,7 +97,7 @@ class PartitionConsumer:
         """Apply one fetched batch; ack only after the commit."""
         position = await asyncio.to_thread(self._app.process_recorder.max_tracking_id,
                                            self._tracking) or 0
-        accepted: list[tuple[Msg, tuple[str, Fact]]] = []
+        accepted: list[tuple[Msg, Translated]] = []
         rejected: list[OutgoingMessage] = []
         last = position
         for message in messages:
@@ -95,11 +111,12 @@ class PartitionConsumer:
                 rejected.append(_dead_letter(message, str(error)))
         if last > position:
             await self._reject(rejected)
-            facts = [fact for _, fact in accepted]
+            facts = [(t.person_ref, t.fact) for _, t in accepted]
+            now = self._clock()
             try:
                 await asyncio.to_thread(
-                    self._app.ingest, facts, now=self._clock(),
-                    tracking=Tracking(self._tracking, last),
+                    self._app.ingest, facts, now=now, tracking=Tracking(self._tracking, last),
+                    extra=[t.position_seen(now) for _, t in accepted if t.position],
                 )
             except Exception:  # find the one message the case cannot take
                 log.exception("coordination_batch_failed", partition=self._partition)
@@ -117,15 +134,17 @@ class PartitionConsumer:
                         reason=message.headers["Samlad-Reason"])
 
     async def _apply_one_by_one(
-        self, accepted: list[tuple[Msg, tuple[str, Fact]]], last: int
+        self, accepted: list[tuple[Msg, Translated]], last: int
     ) -> None:
         """A poison message goes to the dead letters; the rest of the batch applies."""
-        for message, fact in accepted:
+        for message, translated in accepted:
             sequence = message.metadata.sequence.stream
+            now = self._clock()
             try:
                 await asyncio.to_thread(
-                    self._app.ingest, [fact], now=self._clock(),
+                    self._app.ingest, [(translated.person_ref, translated.fact)], now=now,
                     tracking=Tracking(self._tracking, sequence),
+                    extra=[translated.position_seen(now)] if translated.position else [],
                 )
             except Exception as error:  # a bug or a fact the case refuses
                 await self._reject([_dead_letter(message, f"could not apply: {error!r}")])
@@ -141,7 +160,7 @@ class PartitionConsumer:
                 self._app.ingest, [], now=self._clock(), tracking=Tracking(self._tracking, last)
             )
 
-    def _translate(self, message: Msg) -> tuple[str, Fact]:
+    def _translate(self, message: Msg) -> Translated:
         with tracer("samlad.coordination").start_as_current_span(
             "coordination.apply", context=context_from_headers(message.headers),
             kind=SpanKind.CONSUMER,
@@ -155,7 +174,11 @@ class PartitionConsumer:
             except Untranslatable as error:
                 raise DeadLetter(str(error)) from error
             span.set_attribute("samlad.event_id", received.envelope.id)
-            return received.envelope.subject, fact
+            envelope = received.envelope
+            return Translated(
+                person_ref=envelope.subject, fact=fact, producer=envelope.source,
+                position=envelope.samladposition, previous=envelope.samladprevposition,
+            )
 
 
 def _dead_letter(message: Msg, reason: str) -> OutgoingMessage:

@@ -39,15 +39,17 @@ class Broadcaster:
         return len(self._listeners)
 
     async def changes(self, heartbeat: float = 15.0) -> AsyncIterator[bool]:
-        """Yields True after one or more commits, False after ``heartbeat`` idle seconds.
+        """Yields True once listening (a commit may have come before), then True after
+        one or more commits and False after ``heartbeat`` idle seconds.
 
         The idle beat lets a stream notice a closed connection and keeps proxies from
         cutting it.
         """
         if self._loop is None:
-            raise RuntimeError("the broadcaster has not been started")
+            await self.start()
         changed = asyncio.Event()
         self._listeners.add(changed)
+        changed.set()
         try:
             while True:
                 woke = False

@@ -42,7 +42,25 @@ DEADLINES = Table(
     key="case_id",
     indexes=(("due_at",),),
 )
-TABLES = (CASES, ALERTS, DEADLINES)
+POSITIONS = Table(
+    name="producer_positions",
+    columns={
+        "producer_position": "TEXT", "producer": "TEXT", "position": "INTEGER",
+        "previous": "INTEGER", "seen_at": "TEXT",
+    },
+    key="producer_position",
+    indexes=(("producer", "position"),),
+)
+"""Every producer's published positions seen here, with the one before each: a gap is
+a ``previous`` that never arrived (architecture invariant 3)."""
+TABLES = (CASES, ALERTS, DEADLINES, POSITIONS)
+
+
+def position_seen(producer: str, position: int, previous: int | None, now: datetime) -> Upsert:
+    return Upsert(POSITIONS.name, {
+        "producer_position": f"{producer}:{position}", "producer": producer,
+        "position": position, "previous": previous, "seen_at": instant(now),
+    })
 
 
 def instant(value: datetime) -> str:

@@ -18,6 +18,7 @@ from services.coordination.alerts_outbox import alert_data
 from services.coordination.api import coordination_router
 from services.coordination.application import CoordinationApplication
 from services.coordination.consumer import PartitionConsumer
+from services.coordination.ops_api import ops_router
 from services.coordination.recorders import recorder_env
 from services.runtime.app import build_app
 from services.runtime.clock import Clock, utc_now
@@ -90,7 +91,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Litestar:
         service="coordination",
         title="Samlad – samordning (det gemensamma ärendet)",
         settings=settings,
-        route_handlers=[coordination_router(application)],
+        route_handlers=[coordination_router(application), ops_router(application, clock)],
         workers=workers,
         recorder=application.process_recorder,
         on_shutdown=[application.close],

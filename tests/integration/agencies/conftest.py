@@ -1,4 +1,4 @@
-"""One nats-server and four agency services per test module (tests own their persons)."""
+"""One nats-server and four agency services for the whole package (tests own their persons)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from .harness import Agencies, running_agencies
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 async def agencies(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Agencies]:
     async with running_agencies(tmp_path_factory.mktemp("agencies")) as running:
         yield running

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import random
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import date, timedelta
@@ -147,14 +148,27 @@ async def running_agencies(data_dir: Path) -> AsyncIterator[Agencies]:
         yield agencies
 
 
+def named_fields(body: dict[str, Any]) -> set[str]:
+    """The fields a problem names: ``invalid_params`` (rules) or ``extra`` (validation)."""
+    names = {str(p["name"]) for p in body.get("invalid_params") or []}
+    extra = body.get("extra")
+    for item in extra if isinstance(extra, list) else []:
+        key = str(item.get("key", ""))
+        if key != "data":
+            names.update({key, re.split(r"[\[.]", key)[0]})  # to_agencies[0] → to_agencies
+        # An unknown field is reported on the whole body, named in backticks.
+        names.update(re.findall(r"`([^`]+)`", str(item.get("message", ""))))
+    return names
+
+
 def assert_problem(
     response: httpx.Response, status: int, field: str | None = None
 ) -> dict[str, Any]:
-    """An RFC 9457 answer with ``status``, naming ``field`` among the invalid params."""
+    """An RFC 9457 answer with ``status``, naming ``field`` as what was wrong."""
     assert response.status_code == status, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
     body: dict[str, Any] = response.json()
     assert body["status"] == status
     if field is not None:
-        assert field in str(body), body
+        assert field in named_fields(body), body
     return body

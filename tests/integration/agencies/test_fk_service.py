@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import pytest
+
 from .harness import Agencies, assert_problem
 
 EFFECTIVE = "2026-03-02T08:00:00+00:00"
+
+
+async def _granted(agencies: Agencies, ref: str, benefit_id: str, day: int = 1) -> None:
+    response = await agencies["fk"].post(
+        f"/persons/{ref}/sickness-benefits",
+        json={"rehab_chain_day": day, "benefit_id": benefit_id})
+    assert response.status_code == 201, response.text
 
 
 async def test_sickness_benefit_granted_and_ended_is_published_with_day_and_reason(
@@ -27,5 +36,165 @@ async def test_sickness_benefit_granted_and_ended_is_published_with_day_and_reas
         "se.samlad.fk.sickness-benefit-granted.v1", "se.samlad.fk.sickness-benefit-ended.v2",
     ]
     assert events[0].event.effective_at.isoformat() == EFFECTIVE
+    assert events[0].event.rehab_chain_day == 1
     assert events[1].event.rehab_chain_day == 180
     assert events[1].event.end_reason == "arbetsformaga_bedomd"
+    assert events[1].event.recorded_at >= events[1].event.effective_at
+
+
+async def test_a_benefit_never_granted_cannot_end(agencies: Agencies) -> None:
+    ref = await agencies.person("fk")
+    response = await agencies["fk"].post(
+        f"/persons/{ref}/sickness-benefits/sp-x/end",
+        json={"rehab_chain_day": 90, "end_reason": "annat"})
+    assert_problem(response, 404, "benefit_id")
+
+
+async def test_invalid_sickness_benefit_transitions_are_refused_and_publish_nothing(
+    agencies: Agencies,
+) -> None:
+    fk = agencies["fk"]
+    ref = await agencies.person("fk")
+    await _granted(agencies, ref, "sp-1", day=30)
+
+    while_active = await fk.post(f"/persons/{ref}/sickness-benefits",
+                                 json={"rehab_chain_day": 31, "benefit_id": "sp-2"})
+    same_id = await fk.post(f"/persons/{ref}/sickness-benefits",
+                            json={"rehab_chain_day": 31, "benefit_id": "sp-1"})
+    before_grant = await fk.post(f"/persons/{ref}/sickness-benefits/sp-1/end",
+                                 json={"rehab_chain_day": 10, "end_reason": "annat"})
+    ended = await fk.post(f"/persons/{ref}/sickness-benefits/sp-1/end",
+                          json={"rehab_chain_day": 90, "end_reason": "atergang_i_arbete"})
+    again = await fk.post(f"/persons/{ref}/sickness-benefits/sp-1/end",
+                          json={"rehab_chain_day": 91, "end_reason": "annat"})
+
+    assert_problem(while_active, 409, "benefit_id")
+    assert_problem(same_id, 409, "benefit_id")
+    assert_problem(before_grant, 422, "rehab_chain_day")
+    assert ended.status_code == 200
+    assert_problem(again, 409, "benefit_id")
+    assert await agencies.published(ref).types(2) == [
+        "fk:sickness-benefit-granted", "fk:sickness-benefit-ended"]
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"rehab_chain_day": 0}, "rehab_chain_day"),
+    ({"rehab_chain_day": 1001}, "rehab_chain_day"),
+    ({}, "rehab_chain_day"),
+    ({"rehab_chain_day": "tre"}, "rehab_chain_day"),
+    ({"rehab_chain_day": 5, "benefit_id": "has space"}, "benefit_id"),
+    ({"rehab_chain_day": 5, "effective_at": "2026-01-01T00:00:00"}, "effective_at"),
+    ({"rehab_chain_day": 5, "diagnos": "F32"}, "diagnos"),
+])
+async def test_a_malformed_grant_is_a_bad_request_naming_the_field(
+    agencies: Agencies, body: dict[str, object], field: str
+) -> None:
+    ref = await agencies.person("fk")
+    response = await agencies["fk"].post(f"/persons/{ref}/sickness-benefits", json=body)
+    assert_problem(response, 400, field)
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"rehab_chain_day": 180}, "end_reason"),
+    ({"rehab_chain_day": 180, "end_reason": "okand"}, "end_reason"),
+    ({"end_reason": "annat"}, "rehab_chain_day"),
+])
+async def test_a_malformed_end_is_a_bad_request_naming_the_field(
+    agencies: Agencies, body: dict[str, object], field: str
+) -> None:
+    ref = await agencies.person("fk")
+    await _granted(agencies, ref, "sp-1")
+    response = await agencies["fk"].post(f"/persons/{ref}/sickness-benefits/sp-1/end",
+                                         json=body)
+    assert_problem(response, 400, field)
+
+
+async def test_activity_compensation_granted_and_ended(agencies: Agencies) -> None:
+    fk = agencies["fk"]
+    ref = await agencies.person("fk")
+
+    granted = await fk.post(f"/persons/{ref}/activity-compensations", json={
+        "period_from": "2026-01-01", "period_to": "2026-12-31", "compensation_id": "ae-1"})
+    ended = await fk.post(f"/persons/{ref}/activity-compensations/ae-1/end", json={})
+
+    assert granted.status_code == 201, granted.text
+    assert ended.status_code == 200, ended.text
+    events = await agencies.published(ref).at_least(2)
+    assert [e.spec.name for e in events] == [
+        "activity-compensation-granted", "activity-compensation-ended"]
+    assert str(events[0].event.period_to) == "2026-12-31"
+    assert events[1].event.compensation_id == "ae-1"
+
+
+async def test_invalid_activity_compensation_transitions_are_refused(
+    agencies: Agencies,
+) -> None:
+    fk = agencies["fk"]
+    ref = await agencies.person("fk")
+
+    backwards = await fk.post(f"/persons/{ref}/activity-compensations", json={
+        "period_from": "2026-06-01", "period_to": "2026-01-01"})
+    never = await fk.post(f"/persons/{ref}/activity-compensations/ae-9/end", json={})
+    open_ended = await fk.post(f"/persons/{ref}/activity-compensations",
+                               json={"period_from": "2026-06-01"})
+    await fk.post(f"/persons/{ref}/activity-compensations", json={
+        "period_from": "2026-01-01", "period_to": "2026-12-31", "compensation_id": "ae-1"})
+    await fk.post(f"/persons/{ref}/activity-compensations/ae-1/end", json={})
+    twice = await fk.post(f"/persons/{ref}/activity-compensations/ae-1/end", json={})
+
+    assert_problem(backwards, 422, "period_to")
+    assert_problem(never, 404, "compensation_id")
+    assert_problem(open_ended, 400, "period_to")
+    assert_problem(twice, 409, "compensation_id")
+    assert await agencies.published(ref).types(2) == [
+        "fk:activity-compensation-granted", "fk:activity-compensation-ended"]
+
+
+async def test_joint_assessment_requested_of_other_agencies(agencies: Agencies) -> None:
+    fk = agencies["fk"]
+    ref = await agencies.person("fk")
+
+    requested = await fk.post(f"/persons/{ref}/joint-assessments",
+                              json={"to_agencies": ["af", "kommun"], "assessment_id": "gk-1"})
+    again = await fk.post(f"/persons/{ref}/joint-assessments",
+                          json={"to_agencies": ["af"], "assessment_id": "gk-1"})
+    of_itself = await fk.post(f"/persons/{ref}/joint-assessments",
+                              json={"to_agencies": ["fk", "af"]})
+    of_nobody = await fk.post(f"/persons/{ref}/joint-assessments", json={"to_agencies": []})
+    of_unknown = await fk.post(f"/persons/{ref}/joint-assessments",
+                               json={"to_agencies": ["skatteverket"]})
+
+    assert requested.json()["ids"] == {"assessment_id": "gk-1"}
+    assert_problem(again, 409, "assessment_id")
+    assert_problem(of_itself, 422, "to_agencies")
+    assert_problem(of_nobody, 400, "to_agencies")
+    assert_problem(of_unknown, 400, "to_agencies")
+    events = await agencies.published(ref).at_least(1)
+    assert [e.spec.name for e in events] == ["joint-assessment-requested"]
+    assert events[0].event.to_agencies == ["af", "kommun"]
+
+
+async def test_reconciliation_meeting_held(agencies: Agencies) -> None:
+    fk = agencies["fk"]
+    ref = await agencies.person("fk")
+
+    held = await fk.post(f"/persons/{ref}/reconciliation-meetings", json={
+        "participants": ["fk", "region", "af"], "meeting_id": "am-1",
+        "effective_at": EFFECTIVE})
+    again = await fk.post(f"/persons/{ref}/reconciliation-meetings",
+                          json={"participants": ["fk"], "meeting_id": "am-1"})
+    empty = await fk.post(f"/persons/{ref}/reconciliation-meetings", json={"participants": []})
+
+    assert held.status_code == 201, held.text
+    assert_problem(again, 409, "meeting_id")
+    assert_problem(empty, 400, "participants")
+    events = await agencies.published(ref).at_least(1)
+    assert [e.spec.name for e in events] == ["reconciliation-meeting-held"]
+    assert events[0].event.participants == ["fk", "region", "af"]
+
+
+async def test_commands_for_a_person_unknown_to_fk_are_not_found(agencies: Agencies) -> None:
+    unknown = "p" + "a" * 26
+    response = await agencies["fk"].post(f"/persons/{unknown}/sickness-benefits",
+                                         json={"rehab_chain_day": 1})
+    assert_problem(response, 404, "person_ref")

@@ -1,0 +1,222 @@
+"""What the case page shows: four lanes over time, hand-offs, lead, consent, alerts.
+
+Built from the case aggregate (facts and folded state) and the alert read model, with
+each fact's details hidden when consent does not reach the viewer (views.fact_entry).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import msgspec
+
+from domain.agencies import Agency
+from domain.case.aggregate import Case
+from domain.case.facts import HandOffRequested
+from domain.case.state import CaseState, HandOff, HandOffStatus
+from services.coordination.application import CoordinationApplication
+from services.coordination.read_model import parse_instant
+from services.coordination.ui import labels
+from services.coordination.ui.viewer import Viewer
+from services.coordination.views import TimelineEntry, fact_entry
+
+LANES = tuple(Agency)
+MAX_ROWS = 400
+"""The newest rows shown; the JSON timeline API pages through the rest."""
+
+
+class LaneView(msgspec.Struct, frozen=True, kw_only=True):
+    agency: str
+    involved: bool
+    status: str
+    status_label: str
+    since: datetime | None
+    lead: bool
+    running: list[str]
+    viewer_sees_details: bool
+
+
+class HandOffView(msgspec.Struct, frozen=True, kw_only=True):
+    hand_off_id: str
+    from_agency: str
+    to_agency: str
+    status: str
+    status_label: str
+    requested_at: datetime
+    answered_at: datetime | None
+    waited: str
+    pending: bool
+
+
+class AlertItem(msgspec.Struct, frozen=True, kw_only=True):
+    alert_id: str
+    rule: str
+    label: str
+    message: str
+    action: str
+    agencies: list[str]
+    raised_at: datetime
+    resolved_at: datetime | None
+
+
+class Cell(msgspec.Struct, frozen=True, kw_only=True):
+    """One lane at one row: the entry reported there, and whether something runs."""
+
+    agency: str
+    entry: TimelineEntry | None
+    running: bool
+
+
+class Row(msgspec.Struct, frozen=True, kw_only=True):
+    """A moment on the timeline: either lane cells, a hand-off spanning lanes, or an
+    alert spanning all of them."""
+
+    row_id: str
+    at: datetime
+    cells: list[Cell]
+    hand_off: HandOffView | None = None
+    span_from: int = 0
+    span_to: int = 0
+    entry: TimelineEntry | None = None
+    alert: AlertItem | None = None
+    alert_resolved: bool = False
+
+
+class CasePage(msgspec.Struct, frozen=True, kw_only=True):
+    person_ref: str
+    version: int
+    state: CaseState
+    lanes: list[LaneView]
+    rows: list[Row]
+    older_rows: int
+    hand_offs: list[HandOffView]
+    open_alerts: list[AlertItem]
+    resolved_alerts: list[AlertItem]
+    consents: list[dict[str, Any]]
+    hidden_count: int
+    now: datetime
+
+
+def _lane_views(state: CaseState, viewer: Viewer) -> list[LaneView]:
+    views = []
+    for agency in LANES:
+        lane = state.lane(agency)
+        running = [
+            f"{item.intervention_type or 'insats'} sedan {labels.day(item.started_at)}"
+            for item in state.interventions
+            if item.agency is agency and item.running
+        ] + [
+            f"{item.benefit_kind} sedan {labels.day(item.started_at)}"
+            for item in state.benefits
+            if item.agency is agency and item.running
+        ]
+        sees = viewer.agency is None or viewer.agency is agency or any(
+            viewer.agency in consent.to_agencies for consent in state.consents
+        )
+        views.append(LaneView(
+            agency=str(agency), involved=lane is not None or state.enrolled_by is agency,
+            status=str(lane.status) if lane else ("enrolled" if state.enrolled_by is agency
+                                                    else "none"),
+            status_label=labels.LANE_STATUS[lane.status] if lane else (
+                "Skrev in personen" if state.enrolled_by is agency else "Inte involverad"),
+            since=lane.since if lane else (state.enrolled_at if state.enrolled_by is agency
+                                           else None),
+            lead=state.lead is agency, running=running, viewer_sees_details=sees,
+        ))
+    return views
+
+
+def _hand_off_view(hand_off: HandOff, now: datetime) -> HandOffView:
+    end = hand_off.answered_at if hand_off.answered_at is not None else now
+    return HandOffView(
+        hand_off_id=hand_off.hand_off_id, from_agency=str(hand_off.from_agency),
+        to_agency=str(hand_off.to_agency), status=str(hand_off.status),
+        status_label=labels.HAND_OFF_STATUS[hand_off.status],
+        requested_at=hand_off.requested_at, answered_at=hand_off.answered_at,
+        waited=labels.duration(max(end - hand_off.requested_at, timedelta(0))),
+        pending=hand_off.status is HandOffStatus.REQUESTED,
+    )
+
+
+def _alerts(app: CoordinationApplication, case: Case) -> list[AlertItem]:
+    rows = app.process_recorder.query(  # type: ignore[attr-defined]
+        "SELECT * FROM {alert_index} WHERE case_id = ? ORDER BY raised_at, alert_id",
+        [str(case.id)],
+    )
+    return [
+        AlertItem(
+            alert_id=row["alert_id"], rule=row["rule"], label=labels.rule_label(row["rule"]),
+            message=row["message"], action=labels.rule_action(row["rule"]),
+            agencies=[a for a in (row["agencies"] or "").split(",") if a],
+            raised_at=parse_instant(row["raised_at"]),
+            resolved_at=parse_instant(row["resolved_at"]) if row["resolved_at"] else None,
+        )
+        for row in rows
+    ]
+
+
+def _running_at(state: CaseState, agency: Agency, at: datetime) -> bool:
+    spans = [(i.started_at, i.ended_at) for i in state.interventions if i.agency is agency]
+    spans += [(b.started_at, b.ended_at) for b in state.benefits if b.agency is agency]
+    return any(start is not None and start <= at and (end is None or at < end)
+               for start, end in spans)
+
+
+def _fact_rows(case: Case, viewer: Viewer, hand_offs: dict[str, HandOffView]) -> list[Row]:
+    state = case.state
+    rows = []
+    for fact in case.facts:
+        entry = fact_entry(fact, state, viewer.agency)
+        cells = [
+            Cell(agency=str(agency), entry=entry if fact.agency is agency else None,
+                 running=_running_at(state, agency, fact.effective_at))
+            for agency in LANES
+        ]
+        row = Row(row_id=f"h-{fact.event_id}", at=fact.effective_at, cells=cells, entry=entry)
+        if isinstance(fact, HandOffRequested) and fact.hand_off_id in hand_offs:
+            ends = sorted((LANES.index(fact.agency), LANES.index(fact.to_agency)))
+            row = msgspec.structs.replace(
+                row, hand_off=hand_offs[fact.hand_off_id], span_from=ends[0] + 1,
+                span_to=ends[1] + 1,
+            )
+        rows.append(row)
+    return rows
+
+
+def _alert_rows(alerts: list[AlertItem]) -> list[Row]:
+    rows = []
+    for alert in alerts:
+        rows.append(Row(row_id=f"a-{alert.alert_id}", at=alert.raised_at, cells=[],
+                        alert=alert))
+        if alert.resolved_at is not None:
+            rows.append(Row(row_id=f"r-{alert.alert_id}", at=alert.resolved_at, cells=[],
+                            alert=alert, alert_resolved=True))
+    return rows
+
+
+def case_page(
+    app: CoordinationApplication, case: Case, viewer: Viewer, now: datetime
+) -> CasePage:
+    state = case.state
+    hand_offs = {h.hand_off_id: _hand_off_view(h, now) for h in state.hand_offs}
+    alerts = _alerts(app, case)
+    rows = sorted(_fact_rows(case, viewer, hand_offs) + _alert_rows(alerts),
+                  key=lambda r: (r.at, r.row_id))
+    older = max(0, len(rows) - MAX_ROWS)
+    consents = [
+        {"scope": c.consent_scope, "to": [str(a) for a in c.to_agencies],
+         "given_at": c.given_at,
+         "covers_viewer": viewer.agency is None or viewer.agency in c.to_agencies}
+        for c in state.consents
+    ]
+    return CasePage(
+        person_ref=case.person_ref, version=case.version, state=state,
+        lanes=_lane_views(state, viewer), rows=rows[older:], older_rows=older,
+        hand_offs=list(hand_offs.values()),
+        open_alerts=[a for a in alerts if a.resolved_at is None],
+        resolved_alerts=[a for a in alerts if a.resolved_at is not None],
+        consents=consents,
+        hidden_count=sum(1 for r in rows if r.entry is not None and r.entry.hidden),
+        now=now,
+    )
