@@ -68,12 +68,13 @@ class ContractTranslator:
         person_ref = self._person_ref(event.originator_id)
         event_id = integration_event_id(self._store, position)
         traceparent = getattr(event, "traceparent", None)
+        data = self._build(spec, event, person_ref)
         payload = encode_structured(
-            self._build(spec, event, person_ref),
+            data,
             spec=spec,
             id=event_id,
             source=self._source,
-            time=event.recorded_at,
+            time=data.recorded_at,
             position=position,
             previous_position=previous_position,
             traceparent=traceparent,

@@ -30,6 +30,8 @@ class AgencyApplication(StoredApplication):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.on_saved: Callable[[], None] = lambda: None
+        # Seals personal free text of new events (adapters/crypto) before they are stored.
+        self.seal: Callable[[Any], None] = lambda _: None
 
     def get_involvement(self, person_ref: str) -> Involvement:
         try:
@@ -75,6 +77,8 @@ class AgencyApplication(StoredApplication):
         raise AssertionError("unreachable")  # pragma: no cover
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
+        for obj in objs:
+            self.seal(obj)
         traceparent = current_traceparent()
         if traceparent is not None:
             for obj in objs:

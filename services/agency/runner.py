@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from adapters.pseudonym import InvalidPersonnummer, Pseudonymiser
@@ -13,6 +13,11 @@ from services.agency.schemas import Accepted, Command
 
 Clock = Callable[[], datetime]
 Action = Callable[[Any, datetime, datetime], object]
+
+
+def effective_time(command: Command, recorded_at: datetime) -> datetime:
+    """The command's business time, in UTC as every fact carries it; now when not given."""
+    return (command.effective_at or recorded_at).astimezone(UTC)
 
 
 class CommandRunner:
@@ -29,7 +34,7 @@ class CommandRunner:
         self, person_ref: str, command: Command, action: Action, **ids: str
     ) -> Accepted:
         recorded_at = self.clock()
-        effective_at = command.effective_at or recorded_at
+        effective_at = effective_time(command, recorded_at)
         aggregate = self.application.execute(
             person_ref, lambda aggregate: action(aggregate, effective_at, recorded_at)
         )

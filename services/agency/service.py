@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from litestar import Litestar, Router
 
+from adapters.crypto import FieldSealer, PersonalFields, PersonKeyStore
 from adapters.nats.publisher import BatchPublisher
 from adapters.outbox.relay import OutboxRelay
 from adapters.outbox.translator import ContractTranslator
@@ -37,6 +38,8 @@ def create_agency_app(
 ) -> Litestar:
     agency = str(application_class.agency)
     application = open_application(application_class, settings.store, agency)
+    keys = PersonKeyStore.in_data_dir(settings.data_dir)
+    application.seal = PersonalFields(FieldSealer(keys)).seal_pending
     runner = CommandRunner(
         application, clock, Pseudonymiser.from_file(settings.pseudonym_key_file)
     )

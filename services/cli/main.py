@@ -56,6 +56,11 @@ def build_parser() -> argparse.ArgumentParser:
     contracts_sub = contracts.add_subparsers(dest="contracts_command", required=True)
     export = contracts_sub.add_parser("export", help="write JSON Schemas and AsyncAPI")
     export.add_argument("dir", type=Path)
+
+    from services.cli import person, token
+
+    token.add_parser(commands)
+    person.add_parser(commands)
     return parser
 
 
@@ -83,6 +88,10 @@ def main(argv: list[str] | None = None) -> int:
 
         provision(_settings(args).nats)
         return 0
+    if args.command in ("token", "person"):
+        from services.cli import person, token
+
+        return {"token": token, "person": person}[args.command].run(args, _settings(args))
     if args.command == "contracts":
         from contracts.schema import export
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from litestar import Router, get
-from litestar.exceptions import NotFoundException
+import structlog
+from litestar import Request, Router, get
+from litestar.exceptions import NotAuthorizedException, NotFoundException
 from litestar.params import Parameter
 
+from adapters.auth.principal import Principal, Role
+from adapters.crypto.fields import FieldSealer
 from domain.agencies import Agency
 from domain.case.aggregate import Case
 from services.coordination.application import CoordinationApplication
@@ -22,9 +25,36 @@ from services.coordination.views import (
     TimelinePage,
     case_view,
     fact_entry,
+    mask_sealed,
 )
 
+log = structlog.get_logger(__name__)
+
 MAX_PAGE = 500
+AnyRequest = Request[Any, Any, Any]
+
+
+def viewer_of(principal: Principal | None) -> Agency | None:
+    """Whose eyes the case is shown to: the principal's agency, or None for all details.
+
+    Auditors read everything (read-only); so does an integration of the förbund itself
+    (role ``system`` without an agency). An agency's own system reads as its agency.
+    """
+    if principal is None:
+        # Only reachable if the router is mounted without the auth guard: show nothing.
+        raise NotAuthorizedException("a bearer token is required")
+    if principal.role is Role.AUDITOR or principal.agency is None:
+        return None
+    return Agency(principal.agency)
+
+
+def _log_read(request: AnyRequest, person_ref: str, what: str) -> None:
+    """Every read of a case is logged: who, when (the log's time) and which case."""
+    principal: Principal | None = request.scope.get("user")
+    log.info("case_read", what=what, person_ref=person_ref,
+             subject=principal.subject if principal else None,
+             agency=principal.agency if principal else None,
+             role=str(principal.role) if principal else None)
 
 
 def _case(app: CoordinationApplication, person_ref: str) -> Case:
@@ -35,11 +65,22 @@ def _case(app: CoordinationApplication, person_ref: str) -> Case:
 
 
 def timeline(
-    app: CoordinationApplication, case: Case, viewer: Agency | None
+    app: CoordinationApplication, case: Case, viewer: Agency | None,
+    sealer: FieldSealer | None = None,
 ) -> list[TimelineEntry]:
-    """Facts in business-time order, with the alerts raised and resolved on the case."""
+    """Facts in business-time order, with the alerts raised and resolved on the case.
+
+    Another agency's details show only under consent (``fact_entry``); sealed personal
+    values are opened with the person's key, or read "[raderad]" once it is forgotten.
+    """
     state = case.state
-    entries = [fact_entry(fact, state, viewer) for fact in case.facts]
+    if sealer is None:
+        opener = mask_sealed
+    else:
+        def opener(details: dict[str, str]) -> dict[str, str]:
+            return sealer.open_all(case.person_ref, details)
+
+    entries = [fact_entry(fact, state, viewer, opener) for fact in case.facts]
     for event in app.events.get(case.id):
         name = type(event).__name__
         if name == "AlertRaised":
@@ -60,15 +101,21 @@ def timeline(
     return entries
 
 
-def coordination_router(app: CoordinationApplication) -> Router:
+def coordination_router(
+    app: CoordinationApplication, sealer: FieldSealer | None = None
+) -> Router:
+    """``sealer`` opens personal fields; without it they read "[krypterad]"."""
+
     @get("/cases/{person_ref:str}", sync_to_thread=True, tags=["cases"],
          summary="The shared case of one person")
-    def get_case(person_ref: str) -> CaseView:
+    def get_case(request: AnyRequest, person_ref: str) -> CaseView:
+        _log_read(request, person_ref, "case")
         return case_view(_case(app, person_ref))
 
     @get("/cases/{person_ref:str}/timeline", sync_to_thread=True, tags=["cases"],
          summary="The case's unified timeline, paged, filtered by agency and time")
     def get_timeline(
+        request: AnyRequest,
         person_ref: str,
         agency: str | None = None,
         time_from: Annotated[datetime | None, Parameter(query="from")] = None,
@@ -76,7 +123,9 @@ def coordination_router(app: CoordinationApplication) -> Router:
         offset: Annotated[int, Parameter(ge=0)] = 0,
         limit: Annotated[int, Parameter(ge=1, le=MAX_PAGE)] = 100,
     ) -> TimelinePage:
-        entries = timeline(app, _case(app, person_ref), None)
+        _log_read(request, person_ref, "timeline")
+        viewer = viewer_of(request.scope.get("user"))
+        entries = timeline(app, _case(app, person_ref), viewer, sealer)
         if agency:
             entries = [e for e in entries if e.agency == agency]
         if time_from:

@@ -14,6 +14,9 @@ from adapters.store.read_models import Change, Delete, Table, Upsert
 from domain.case.aggregate import Case
 from domain.case.policy import RulePolicy
 from domain.case.state import LaneStatus
+from services.coordination.access_log import ACCESS_LOG
+from services.coordination.indicators import TABLES as INDICATOR_TABLES
+from services.coordination.indicators import indicator_changes
 
 CASES = Table(
     name="case_index",
@@ -53,7 +56,7 @@ POSITIONS = Table(
 )
 """Every producer's published positions seen here, with the one before each: a gap is
 a ``previous`` that never arrived (architecture invariant 3)."""
-TABLES = (CASES, ALERTS, DEADLINES, POSITIONS)
+TABLES = (CASES, ALERTS, DEADLINES, POSITIONS, *INDICATOR_TABLES, ACCESS_LOG)
 
 
 def position_seen(producer: str, position: int, previous: int | None, now: datetime) -> Upsert:
@@ -115,6 +118,7 @@ def changes_for(case: Case, policy: RulePolicy, now: datetime) -> list[Change]:
                 "alert_id": str(pending.alert_id),
                 "resolved_at": instant(pending.resolved_at),
             }))
+    changes.extend(indicator_changes(str(case.id), case.person_ref, state))
     deadline = case.next_deadline(policy)
     if deadline is None:
         changes.append(Delete(DEADLINES.name, str(case.id)))

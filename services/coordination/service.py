@@ -10,6 +10,7 @@ import structlog
 from litestar import Litestar
 from nats.js import JetStreamContext
 
+from adapters.crypto import FieldSealer, PersonKeyStore
 from adapters.nats.publisher import BatchPublisher
 from adapters.outbox.relay import OutboxRelay
 from adapters.outbox.translator import ContractTranslator
@@ -18,8 +19,11 @@ from services.coordination.alerts_outbox import alert_data
 from services.coordination.api import coordination_router
 from services.coordination.application import CoordinationApplication
 from services.coordination.consumer import PartitionConsumer
+from services.coordination.contracts_api import contracts_router
+from services.coordination.live import Broadcaster
 from services.coordination.ops_api import ops_router
 from services.coordination.recorders import recorder_env
+from services.coordination.ui import template_config, ui_router
 from services.runtime.app import build_app
 from services.runtime.clock import Clock, utc_now
 from services.runtime.workers import NatsWorkers, Worker
@@ -87,12 +91,21 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Litestar:
     workers = NatsWorkers(
         settings.nats, "coordination", coordination_workers(settings, application, clock)
     )
+    # The UI's live streams learn of each commit through the application's hook.
+    sealer = FieldSealer(PersonKeyStore.in_data_dir(settings.data_dir))
+    live = Broadcaster()
+    application.after_commit.append(live.notify)
     return build_app(
         service="coordination",
         title="Samlad – samordning (det gemensamma ärendet)",
         settings=settings,
-        route_handlers=[coordination_router(application), ops_router(application, clock)],
+        route_handlers=[
+            coordination_router(application, sealer), ops_router(application, clock),
+            contracts_router(),
+            ui_router(application, settings, live, clock),
+        ],
         workers=workers,
         recorder=application.process_recorder,
         on_shutdown=[application.close],
+        template_config=template_config(),
     )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 import msgspec
 
+from adapters.crypto.fields import is_sealed
 from domain.agencies import Agency
 from domain.case.aggregate import Case
 from domain.case.alerts import Alert
@@ -14,6 +16,14 @@ from domain.case.state import CaseState
 from domain.case.visibility import visible_to
 
 COORDINATION = "samordning"
+SEALED = "[krypterad]"
+
+DetailsOpener = Callable[[dict[str, str]], dict[str, str]]
+
+
+def mask_sealed(details: dict[str, str]) -> dict[str, str]:
+    """Without the key store at hand, say that a value is sealed rather than show it."""
+    return {name: SEALED if is_sealed(value) else value for name, value in details.items()}
 
 
 class AlertView(msgspec.Struct, kw_only=True):
@@ -90,11 +100,18 @@ def case_view(case: Case) -> CaseView:
     )
 
 
-def fact_entry(fact: Fact, state: CaseState, viewer: Agency | None) -> TimelineEntry:
-    """``viewer`` None is the system role that sees everything (auditors, tests)."""
+def fact_entry(
+    fact: Fact, state: CaseState, viewer: Agency | None,
+    open_details: DetailsOpener = mask_sealed,
+) -> TimelineEntry:
+    """``viewer`` None is the system role that sees everything (auditors, tests).
+
+    ``open_details`` opens the personal values sealed with the person's key
+    (adapters/crypto); it runs only on details the viewer may see.
+    """
     shown = viewer is None or visible_to(viewer, fact, state) or not fact.details
     return TimelineEntry(
         event_id=fact.event_id, agency=str(fact.agency), kind=type(fact).__name__,
         effective_at=fact.effective_at, recorded_at=fact.recorded_at, summary=fact.summary,
-        details=dict(fact.details) if shown else None, hidden=not shown,
+        details=open_details(dict(fact.details)) if shown else None, hidden=not shown,
     )

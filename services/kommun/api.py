@@ -10,7 +10,7 @@ from adapters.pseudonym import InvalidPersonnummer
 from domain.agency.errors import AgencyRuleViolation
 from domain.kommun.participant import Participant
 from services.agency.api import PERSON
-from services.agency.runner import CommandRunner
+from services.agency.runner import CommandRunner, effective_time
 from services.agency.schemas import Accepted, Command
 from services.kommun.schemas import (
     CompleteNeedsAssessment,
@@ -33,7 +33,7 @@ def kommun_router(runner: CommandRunner) -> Router:
         except InvalidPersonnummer as error:
             raise AgencyRuleViolation(str(error), field="personnummer") from None
         recorded_at = runner.clock()
-        effective_at = data.effective_at or recorded_at
+        effective_at = effective_time(data, recorded_at)
 
         def open_participant() -> Participant:
             return Participant(

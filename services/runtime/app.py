@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
@@ -11,11 +12,13 @@ from litestar import Litestar
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 
+from adapters.auth.tokens import load_signing_key
 from adapters.http.health import health_router
 from adapters.http.problems import problem_details_plugin
 from adapters.http.tracing import tracing_middleware
 from adapters.telemetry.logging import configure_logging
 from adapters.telemetry.tracing import configure_tracing
+from services.runtime.auth import auth_middleware, authorizer
 from services.runtime.workers import NatsWorkers
 from services.settings import Settings
 
@@ -42,10 +45,13 @@ def build_app(
     configure_logging(settings.log_level, json=settings.log_json)
     configure_tracing(service, settings.traces_exporter)
     checks = {"store": store_check(recorder), "nats": workers.is_connected}
+    # Read here, when the app is built, never at import (SAMLAD_JWT_KEY or the data dir).
+    signing_key = load_signing_key(settings.data_dir, os.environ)
     return Litestar(
         route_handlers=[health_router(service, checks), *route_handlers],
         plugins=[problem_details_plugin()],
-        middleware=[tracing_middleware],
+        middleware=[tracing_middleware, auth_middleware(service, signing_key)],
+        guards=[authorizer(service), *litestar_options.pop("guards", ())],
         on_startup=[workers.start],
         on_shutdown=[workers.stop, *on_shutdown],
         openapi_config=OpenAPIConfig(

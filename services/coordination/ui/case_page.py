@@ -56,6 +56,7 @@ class AlertItem(msgspec.Struct, frozen=True, kw_only=True):
     message: str
     action: str
     agencies: list[str]
+    since: datetime
     raised_at: datetime
     resolved_at: datetime | None
 
@@ -149,7 +150,7 @@ def _alerts(app: CoordinationApplication, case: Case) -> list[AlertItem]:
             alert_id=row["alert_id"], rule=row["rule"], label=labels.rule_label(row["rule"]),
             message=row["message"], action=labels.rule_action(row["rule"]),
             agencies=[a for a in (row["agencies"] or "").split(",") if a],
-            raised_at=parse_instant(row["raised_at"]),
+            since=parse_instant(row["since"]), raised_at=parse_instant(row["raised_at"]),
             resolved_at=parse_instant(row["resolved_at"]) if row["resolved_at"] else None,
         )
         for row in rows

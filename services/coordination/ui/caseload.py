@@ -41,7 +41,9 @@ class CaseRow(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def _split(text: str | None) -> list[str]:
-    return [part for part in (text or "").split(",") if part]
+    """Agencies in their fixed order (kommun, AF, FK, region), as the lanes are."""
+    present = {part for part in (text or "").split(",") if part}
+    return [str(agency) for agency in Agency if agency in present]
 
 
 def _concerns(agency: Agency) -> tuple[str, list[Any]]:

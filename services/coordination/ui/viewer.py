@@ -1,31 +1,32 @@
 """Who is looking at the UI, and the development login that says so.
 
-With JWT auth in place (services/runtime/auth.py) the middleware puts a ``Principal``
-in the request scope and the UI reads it from there. Until then, and in development,
-the login form sets the cookie ``samlad_token`` itself: a signed JWT from
-``adapters.auth.tokens.issue_token`` when that exists, otherwise a plain
-``dev:<agency>:<role>`` value that only this UI reads. The plain cookie grants
-nothing but a choice of view; it is not an authentication.
+The auth middleware (services/runtime/auth.py) puts the caller's ``Principal`` in the
+request scope when the request carries a valid token, as an ``Authorization: Bearer``
+header or the ``samlad_token`` cookie; the UI reads it from there. Where the
+middleware is not installed, the UI verifies the same token itself with the
+deployment's key, so it never trusts an unchecked token either way.
 """
 
 from __future__ import annotations
 
-import importlib
-import inspect
+import os
+from functools import cached_property
 from typing import Any
 
 import msgspec
 from litestar import Request
 
+from adapters.auth.principal import Role
+from adapters.auth.tokens import InvalidToken, issue_token, load_signing_key, verify_token
 from domain.agencies import Agency
+from services.settings import Settings
 
 COOKIE = "samlad_token"
-PLAIN_PREFIX = "dev"
 
 ROLES = {
-    "handlaggare": "Handläggare",
-    "samordnare": "Samordnare",
-    "auditor": "Uppföljare / revisor",
+    str(Role.CASE_WORKER): "Handläggare",
+    str(Role.COORDINATOR): "Samordnare",
+    str(Role.AUDITOR): "Uppföljare / revisor (förbundet)",
 }
 AGENCY_NAMES = {
     Agency.KOMMUN: "Kommunen",
@@ -38,7 +39,7 @@ AGENCY_SHORT = {Agency.KOMMUN: "Kommun", Agency.AF: "AF", Agency.FK: "FK",
 
 
 class Viewer(msgspec.Struct, frozen=True, kw_only=True):
-    """``agency`` None: a role of the förbund that sees every agency's details."""
+    """``agency`` None: a role of the förbund (auditor) that sees every agency's details."""
 
     subject: str
     agency: Agency | None
@@ -50,14 +51,6 @@ class Viewer(msgspec.Struct, frozen=True, kw_only=True):
         return f"{ROLES.get(self.role, self.role)}, {where}"
 
 
-def _tokens() -> Any | None:
-    """``adapters.auth.tokens`` once the auth work has landed; None before."""
-    try:
-        return importlib.import_module("adapters.auth.tokens")
-    except ImportError:
-        return None
-
-
 def _agency(value: object) -> Agency | None:
     try:
         return Agency(str(value)) if value else None
@@ -65,47 +58,44 @@ def _agency(value: object) -> Agency | None:
         return None
 
 
-def _from_principal(user: object) -> Viewer | None:
-    role = getattr(user, "role", None)
+def _viewer(principal: object) -> Viewer | None:
+    role = getattr(principal, "role", None)
     if role is None:
         return None
-    return Viewer(subject=str(getattr(user, "subject", "")),
-                  agency=_agency(getattr(user, "agency", None)), role=str(role))
+    return Viewer(subject=str(getattr(principal, "subject", "")),
+                  agency=_agency(getattr(principal, "agency", None)), role=str(role))
 
 
-def viewer_of(request: Request[Any, Any, Any]) -> Viewer | None:
-    """The viewer from the auth middleware's principal, else from the dev cookie."""
-    principal = _from_principal(request.scope.get("user"))
-    if principal is not None:
-        return principal
-    value = request.cookies.get(COOKIE, "")
-    prefix, _, rest = value.partition(":")
-    if prefix != PLAIN_PREFIX or _tokens() is not None:
-        # A JWT is for the auth middleware to check; the UI never trusts one unchecked.
-        return None
-    agency_text, _, role = rest.partition(":")
-    if role not in ROLES:
-        return None
-    return Viewer(subject=f"dev-{agency_text or 'forbund'}", agency=_agency(agency_text),
-                  role=role)
+class Viewers:
+    """Reads the viewer of a request; issues the dev login's token."""
 
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
 
-def login_value(agency: Agency | None, role: str, settings: object) -> tuple[str, bool]:
-    """The cookie value for a dev login, and whether it is a signed token."""
-    subject = f"ui-{agency or 'forbund'}-{role}"
-    tokens = _tokens()
-    issue = getattr(tokens, "issue_token", None)
-    if issue is None:
-        return f"{PLAIN_PREFIX}:{agency or ''}:{role}", False
-    # The signature is the auth work's to decide; pass what it asks for by name.
-    offered: dict[str, object] = {
-        "subject": subject, "agency": str(agency) if agency else None, "role": role,
-        "settings": settings,
-    }
-    wanted = inspect.signature(issue).parameters
-    if "principal" in wanted:
-        from adapters.auth.principal import Principal, Role
+    @cached_property
+    def _key(self) -> bytes:
+        # Read on first use, not at construction: nothing is built at import or wiring.
+        return load_signing_key(self._settings.data_dir, os.environ)
 
-        offered["principal"] = Principal(subject=subject, agency=offered["agency"],  # type: ignore[arg-type]
-                                         role=Role(role))
-    return str(issue(**{k: v for k, v in offered.items() if k in wanted})), True
+    def of(self, request: Request[Any, Any, Any]) -> Viewer | None:
+        """The middleware's principal, else the verified token of the request, else None."""
+        found = _viewer(request.scope.get("user"))
+        if found is not None:
+            return found
+        header = request.headers.get("authorization", "")
+        token = header[7:] if header.lower().startswith("bearer ") else ""
+        token = token or request.cookies.get(COOKIE, "")
+        if not token:
+            return None
+        try:
+            return _viewer(verify_token(self._key, token))
+        except InvalidToken:
+            return None
+
+    def login_token(self, agency: Agency | None, role: str) -> str:
+        """A token for the dev login; a förbund login (no agency) is always an auditor."""
+        if agency is None or role not in ROLES:
+            role = str(Role.AUDITOR) if agency is None else str(Role.CASE_WORKER)
+        subject = f"ui-{agency or 'forbund'}-{role}"
+        return issue_token(self._key, agency=str(agency) if agency else None, role=role,
+                           subject=subject)

@@ -22,6 +22,8 @@ from litestar.testing import AsyncTestClient
 from nats.js import JetStreamContext
 from nats.js.api import ConsumerConfig, DeliverPolicy
 
+from adapters.auth.testing import auth_headers
+from adapters.crypto import FieldSealer, PersonKeyStore
 from adapters.nats.connection import connect
 from adapters.nats.names import ADMIN, EVENTS_STREAM
 from adapters.nats.testing import running_nats
@@ -98,9 +100,12 @@ class Published:
 class Agencies:
     """HTTP clients of the four agencies and a reader of what they published."""
 
-    def __init__(self, clients: dict[str, httpx.AsyncClient], js: JetStreamContext) -> None:
+    def __init__(
+        self, clients: dict[str, httpx.AsyncClient], js: JetStreamContext, data_dir: Path
+    ) -> None:
         self.clients = clients
         self.js = js
+        self._sealer = FieldSealer(PersonKeyStore.in_data_dir(data_dir))
         self._published: list[Published] = []
 
     def __getitem__(self, agency: str) -> httpx.AsyncClient:
@@ -120,6 +125,10 @@ class Agencies:
     async def identify(self, agency: str, person_ref: str, pnr: str) -> None:
         response = await self.clients[agency].post("/persons", json={"personnummer": pnr})
         assert response.json()["person_ref"] == person_ref
+
+    def text(self, person_ref: str, value: str) -> str:
+        """Free text as published (sealed under the person's key), opened again."""
+        return self._sealer.open(person_ref, value)
 
     def published(self, person_ref: str) -> Published:
         reader = Published(self.js, person_ref)
@@ -141,9 +150,12 @@ async def running_agencies(data_dir: Path) -> AsyncIterator[Agencies]:
             agency: await stack.enter_async_context(AsyncTestClient(factory(settings)))
             for agency, factory in FACTORIES.items()
         }
+        for agency, client in clients.items():
+            # Each client acts as a case worker (handläggare) of its own agency.
+            client.headers.update(auth_headers(settings, agency))
         admin = await connect(nats.settings, ADMIN)
         stack.push_async_callback(admin.close)
-        agencies = Agencies(clients, admin.jetstream())
+        agencies = Agencies(clients, admin.jetstream(), data_dir)
         stack.push_async_callback(agencies.close)
         yield agencies
 

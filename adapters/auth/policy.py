@@ -1,0 +1,88 @@
+"""Who may do what, in one table: access class of an endpoint × role → where.
+
+Endpoints fall into a few access classes (``access_of``); each role either has no
+entry (403), may act only on its own agency's service (``OWN``), or anywhere the
+class exists (``ANY``). The coordination API then narrows *what* a reader sees by
+consent (domain/case/visibility.py); this table only says whether they get in.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+from adapters.auth.principal import Principal, Role
+
+__all__ = ["RULES", "Access", "Decision", "Reach", "access_of", "decide"]
+
+COORDINATION = "coordination"
+
+
+class Access(StrEnum):
+    OPEN = "open"  # probes, the OpenAPI document, static assets: no token
+    UI = "ui"  # HTML pages: a principal when there is one; the UI sends others to log in
+    COMMAND = "command"  # changes an agency's record (every non-GET on an agency service)
+    RECORD = "record"  # reads an agency's own record
+    CASE = "case"  # reads the shared case, its timeline, the caseload and alerts
+    OPS = "ops"  # operational views of the coordination service
+    NONE = "none"  # no one: a write on coordination outside the UI
+
+
+class Reach(StrEnum):
+    OWN = "own"  # only on the service of the principal's own agency
+    ANY = "any"
+
+
+RULES: dict[Access, dict[Role, Reach]] = {
+    Access.COMMAND: {Role.CASE_WORKER: Reach.OWN, Role.COORDINATOR: Reach.OWN,
+                     Role.SYSTEM: Reach.OWN},
+    Access.RECORD: {Role.CASE_WORKER: Reach.OWN, Role.COORDINATOR: Reach.OWN,
+                    Role.SYSTEM: Reach.OWN},
+    Access.CASE: {Role.CASE_WORKER: Reach.ANY, Role.COORDINATOR: Reach.ANY,
+                  Role.AUDITOR: Reach.ANY, Role.SYSTEM: Reach.ANY},
+    Access.OPS: {Role.AUDITOR: Reach.ANY, Role.SYSTEM: Reach.ANY},
+    Access.NONE: {},
+}
+"""Auditors read only (no COMMAND), and only the shared side (no agency RECORD)."""
+
+_OPEN = re.compile(
+    r"^/(health|ready|schema(/.*)?|swagger(/.*)?|contracts(/.*)?|favicon\.ico|ui/static/.*)$"
+)
+_UI = re.compile(r"^/ui(/.*)?$")
+_SAFE = frozenset({"GET", "HEAD"})
+
+
+def access_of(service: str, method: str, path: str) -> Access:
+    """The access class of a route (``path`` is the route's template or a concrete path).
+
+    Derived from the service, method and path rather than declared per handler, so a
+    new endpoint falls under a rule the moment it exists: a POST is a command.
+    """
+    if _OPEN.match(path):
+        return Access.OPEN
+    if service == COORDINATION:
+        if _UI.match(path):
+            return Access.UI
+        if path.startswith("/ops/"):
+            return Access.OPS
+        return Access.CASE if method.upper() in _SAFE else Access.NONE
+    return Access.RECORD if method.upper() in _SAFE else Access.COMMAND
+
+
+class Decision(StrEnum):
+    ALLOW = "allow"
+    UNAUTHENTICATED = "unauthenticated"  # 401
+    FORBIDDEN = "forbidden"  # 403
+
+
+def decide(access: Access, service: str, principal: Principal | None) -> Decision:
+    if access in (Access.OPEN, Access.UI):
+        return Decision.ALLOW
+    if principal is None:
+        return Decision.UNAUTHENTICATED
+    reach = RULES[access].get(principal.role)
+    if reach is None:
+        return Decision.FORBIDDEN
+    if reach is Reach.OWN and principal.agency != service:
+        return Decision.FORBIDDEN
+    return Decision.ALLOW

@@ -1,0 +1,48 @@
+"""Opening any service's store as the auditor: the same Application class, same recorder."""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+from adapters.store.application import StoredApplication, open_application
+from adapters.store.chain import chained_recorder_env
+from services.settings import SERVICES, Settings
+
+AGENCY_APPLICATIONS = {
+    "kommun": "services.kommun.application:KommunApplication",
+    "af": "services.af.application:AfApplication",
+    "fk": "services.fk.application:FkApplication",
+    "region": "services.region.application:RegionApplication",
+}
+
+
+class StoreMissing(Exception):
+    """The service has no store here (nothing was ever recorded)."""
+
+
+def _resolve(topic: str) -> type[Any]:
+    module, name = topic.split(":")
+    return getattr(import_module(module), name)  # type: ignore[no-any-return]
+
+
+def store_exists(settings: Settings, service: str) -> bool:
+    if settings.store.is_postgres:
+        return True
+    return (settings.store.data_dir / f"{service}.sqlite").exists()
+
+
+def open_store(settings: Settings, service: str) -> StoredApplication:
+    """The Application of ``service`` on its store; ``StoreMissing`` if there is none."""
+    if service not in SERVICES:
+        raise ValueError(f"unknown service {service!r}; one of {', '.join(SERVICES)}")
+    if not store_exists(settings, service):
+        raise StoreMissing(f"no store for {service} under {settings.store.data_dir}")
+    if service == "coordination":
+        from services.coordination.service import open_coordination
+
+        return open_coordination(settings)
+    chained = chained_recorder_env(
+        "postgres" if settings.store.is_postgres else "sqlite") if settings.store.chained else {}
+    return open_application(_resolve(AGENCY_APPLICATIONS[service]), settings.store, service,
+                            **chained)

@@ -1,0 +1,203 @@
+"""``samlad audit``: replay, rebuild, verify, checkpoint and as-of, for auditors.
+
+Read-only on every store (the rebuild writes only into a fresh store of its own).
+Results go to stdout, progress bars to stderr; a failed check exits with 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from services.settings import SERVICES, Settings
+
+
+def add_parser(commands: Any) -> None:
+    audit = commands.add_parser("audit", help="replay, rebuild, verify and question the logs")
+    sub = audit.add_subparsers(dest="audit_command", required=True)
+
+    replay = sub.add_parser("replay", help="replay a store's full event log, or the stream")
+    source = replay.add_mutually_exclusive_group(required=True)
+    source.add_argument("--service", choices=SERVICES)
+    source.add_argument("--stream", action="store_true", help="SAMLAD_EVENTS from JetStream")
+    replay.add_argument("--data-dir")
+
+    rebuild = sub.add_parser("rebuild", help="rebuild the coordination projections and diff")
+    rebuild.add_argument("--into", type=Path, help="keep the fresh store here (default: temp)")
+    rebuild.add_argument("--data-dir")
+
+    verify = sub.add_parser("verify", help="check every hash chain, and the checkpoints")
+    verify.add_argument("--service", choices=SERVICES, help="one store (default: all)")
+    verify.add_argument("--no-checkpoints", action="store_true",
+                        help="do not fetch the signed checkpoints from NATS")
+    verify.add_argument("--data-dir")
+
+    checkpoint = sub.add_parser("checkpoint", help="publish signed chain heads to NATS")
+    checkpoint.add_argument("--service", choices=SERVICES, help="one store (default: all)")
+    checkpoint.add_argument("--every", type=float,
+                            help="keep publishing every this many seconds")
+    checkpoint.add_argument("--data-dir")
+
+    as_of = sub.add_parser("as-of", help="a case as it stood at an instant")
+    as_of.add_argument("person_ref")
+    as_of.add_argument("--at", required=True, type=datetime.fromisoformat,
+                       help="ISO 8601 instant with a zone, e.g. 2025-03-01T12:00:00+01:00")
+    as_of.add_argument("--data-dir")
+
+
+def _print(value: Any) -> None:
+    sys.stdout.write(msgspec.json.format(msgspec.json.encode(value), indent=2).decode() + "\n")
+
+
+def replay(args: argparse.Namespace, settings: Settings) -> int:
+    from services.audit.progress import Progress
+    from services.audit.replay import replay_store, replay_stream
+    from services.audit.stores import StoreMissing, open_store
+
+    if args.stream:
+        result = asyncio.run(replay_stream(settings.nats, progress=Progress("SAMLAD_EVENTS",
+                                                                             None)))
+    else:
+        try:
+            app = open_store(settings, args.service)
+        except StoreMissing as error:
+            print(f"samlad audit replay: {error}", file=sys.stderr)
+            return 1
+        try:
+            total = app.recorder.max_notification_id() or 0
+            result = replay_store(app, source=args.service,
+                                  progress=Progress(args.service, total))
+        finally:
+            app.close()
+    print(f"{result.source}: {result.events} events of {result.aggregates} "
+          f"{'subjects' if args.stream else 'aggregates'} in {result.seconds:.2f} s "
+          f"({result.rate:,.0f} events/s)")
+    for name, count in result.by_type.items():
+        print(f"  {name}: {count}")
+    for problem in result.problems:
+        print(f"  PROBLEM {problem}")
+    return 0 if result.ok else 1
+
+
+def rebuild(args: argparse.Namespace, settings: Settings) -> int:
+    from adapters.store.application import open_application
+    from adapters.store.settings import StoreSettings
+    from services.audit.rebuild import rebuild_and_diff
+    from services.audit.stores import StoreMissing, open_store
+    from services.coordination.application import CoordinationApplication
+    from services.coordination.recorders import recorder_env
+
+    try:
+        live = open_store(settings, "coordination")
+    except StoreMissing as error:
+        print(f"samlad audit rebuild: {error}", file=sys.stderr)
+        return 1
+    with tempfile.TemporaryDirectory(prefix="samlad-rebuild-") as tmp:
+        into = args.into or Path(tmp)
+        if (into / "coordination.sqlite").exists():
+            print(f"samlad audit rebuild: {into} already holds a store", file=sys.stderr)
+            return 1
+        fresh = open_application(CoordinationApplication, StoreSettings(data_dir=into),
+                                 "coordination", **recorder_env(False))
+        try:
+            report = rebuild_and_diff(live, fresh)
+        finally:
+            fresh.close()
+            live.close()
+    print(f"rebuilt {report.cases} cases from {report.events} events")
+    for table, rows in report.rows.items():
+        print(f"  {table}: {rows} rows")
+    for difference in report.differences:
+        columns = ", ".join(f"{name}: rebuilt {ours!r} live {theirs!r}"
+                            for name, (ours, theirs) in difference.columns.items())
+        print(f"DIFF {difference.table} {difference.key} {difference.kind} {columns}".rstrip())
+    if report.ok:
+        print("projections match a full replay")
+        return 0
+    print(f"{report.total_differences} differences")
+    return 1
+
+
+def verify(args: argparse.Namespace, settings: Settings) -> int:
+    from services.audit.checkpoints import latest_checkpoints, verify_service
+
+    services = [args.service] if args.service else list(SERVICES)
+    checkpoints = {} if args.no_checkpoints else asyncio.run(
+        latest_checkpoints(settings, services))
+    failed = False
+    for service in services:
+        verdict = verify_service(settings, service, checkpoints.get(service))
+        if verdict.note and verdict.ok:
+            print(f"{service}: SKIPPED ({verdict.note})")
+            continue
+        if verdict.ok:
+            through = (f", through checkpoint {verdict.checkpoint}"
+                       if verdict.checkpoint is not None else ", no checkpoint published")
+            print(f"{service}: OK {verdict.events_verified} events, head "
+                  f"{verdict.head}{through}")
+            continue
+        failed = True
+        if verdict.failure:
+            f = verdict.failure
+            print(f"{service}: FAILED {f['check']} at notification {f['notification_id']} "
+                  f"({f['originator_id']} v{f['originator_version']}): {f['detail']}; "
+                  f"verified up to {f['after_notification_id']}")
+        else:
+            print(f"{service}: FAILED {verdict.note}")
+    return 1 if failed else 0
+
+
+def checkpoint(args: argparse.Namespace, settings: Settings) -> int:
+    from services.audit.checkpoints import publish_checkpoints, publish_periodically
+
+    services = [args.service] if args.service else list(SERVICES)
+    if args.every:
+        async def forever() -> None:
+            await publish_periodically(settings, args.every, asyncio.Event(), services)
+
+        try:
+            asyncio.run(forever())
+        except KeyboardInterrupt:
+            return 0
+        return 0
+    for signed in asyncio.run(publish_checkpoints(settings, services)):
+        print(f"{signed.store}: checkpoint at {signed.notification_id} {signed.store_hash}")
+    return 0
+
+
+def as_of(args: argparse.Namespace, settings: Settings) -> int:
+    from services.audit.stores import StoreMissing, open_store
+    from services.coordination.as_of import case_as_of
+
+    if args.at.utcoffset() is None:
+        print("samlad audit as-of: --at needs a time zone", file=sys.stderr)
+        return 2
+    try:
+        app = open_store(settings, "coordination")
+    except StoreMissing as error:
+        print(f"samlad audit as-of: {error}", file=sys.stderr)
+        return 1
+    try:
+        view = case_as_of(app, args.person_ref, args.at)
+    finally:
+        app.close()
+    if view is None:
+        print(f"no case for {args.person_ref} at {args.at.isoformat()}", file=sys.stderr)
+        return 1
+    _print(view)
+    return 0
+
+
+COMMANDS = {"replay": replay, "rebuild": rebuild, "verify": verify, "checkpoint": checkpoint,
+            "as-of": as_of}
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    return COMMANDS[args.audit_command](args, settings)

@@ -1,0 +1,95 @@
+"""The case workers' pages: the caseload, finding a person, and one case.
+
+Server-rendered (Jinja); the pages work without JavaScript, and a few lines of it
+(static/samlad.js) swap in the fragments the live streams (streams.py) send.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+import msgspec
+import structlog
+from litestar import Request, Router, get, post
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import NotAuthorizedException, NotFoundException
+from litestar.params import Body
+from litestar.response import Redirect, Template
+
+from adapters.pseudonym import InvalidPersonnummer, Pseudonymiser
+from domain.case.aggregate import Case
+from services.coordination.application import CoordinationApplication
+from services.coordination.ui.case_page import case_page
+from services.coordination.ui.caseload import CaseloadFilter, caseload, kommuner
+from services.coordination.ui.viewer import Viewers
+from services.runtime.clock import Clock
+from services.settings import Settings
+
+log = structlog.get_logger(__name__)
+
+PERSON_REF = re.compile(r"^p[a-z2-7]{26}$")
+AnyRequest = Request[Any, Any, Any]
+
+
+class SearchForm(msgspec.Struct, kw_only=True):
+    query: str = ""
+
+
+def load_case(app: CoordinationApplication, person_ref: str) -> Case:
+    case = app.find_case(person_ref) if PERSON_REF.match(person_ref) else None
+    if case is None:
+        raise NotFoundException("Det finns inget ärende för den personen.")
+    return case
+
+
+def page_router(
+    app: CoordinationApplication, settings: Settings, viewers: Viewers, clock: Clock
+) -> Router:
+    @get("/ui", sync_to_thread=True, include_in_schema=False)
+    def caseload_page(
+        request: AnyRequest, kommun: str | None = None, rule: str | None = None,
+        agency: str | None = None, message: str | None = None,
+    ) -> Template | Redirect:
+        viewer = viewers.of(request)
+        if viewer is None:
+            return Redirect(path="/ui/login")
+        where = CaseloadFilter(kommun=kommun or "", rule=rule or "", agency=agency or "")
+        return Template(template_name="caseload.html", context={
+            "viewer": viewer, "where": where, "rows": caseload(app, viewer, where),
+            "kommuner": kommuner(app), "message": message,
+            "live_query": request.url.query,
+        })
+
+    @post("/ui/search", sync_to_thread=True, include_in_schema=False)
+    def search(
+        request: AnyRequest,
+        data: Annotated[SearchForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+    ) -> Redirect:
+        # POST, so a personnummer never lands in a URL, a log line or the browser history;
+        # it is turned into the reference here and forgotten.
+        if viewers.of(request) is None:
+            raise NotAuthorizedException("logga in först")
+        text = data.query.strip().lower()
+        if not PERSON_REF.match(text):
+            try:
+                text = Pseudonymiser.from_file(settings.pseudonym_key_file).person_ref(text)
+            except InvalidPersonnummer:
+                return Redirect(path="/ui?message=ogiltigt", status_code=303)
+        if app.find_case(text) is None:
+            return Redirect(path="/ui?message=saknas", status_code=303)
+        return Redirect(path=f"/ui/cases/{text}", status_code=303)
+
+    @get("/ui/cases/{person_ref:str}", sync_to_thread=True, include_in_schema=False)
+    def case_view(request: AnyRequest, person_ref: str) -> Template | Redirect:
+        viewer = viewers.of(request)
+        if viewer is None:
+            return Redirect(path="/ui/login")
+        page = case_page(app, load_case(app, person_ref), viewer, clock())
+        # Every read of a case by a person is logged: who, when and which case.
+        log.info("case_viewed", subject=viewer.subject, agency=viewer.agency,
+                 role=viewer.role, person_ref=person_ref, version=page.version)
+        return Template(template_name="case.html",
+                        context={"viewer": viewer, "page": page, "fresh": set()})
+
+    return Router(path="/", route_handlers=[caseload_page, search, case_view])

@@ -1,0 +1,181 @@
+"""Case workers use the UI: caseload, one case in four lanes, alerts, consent, live news.
+
+Each test owns its person (a fresh personnummer) on one `samlad up` per module. The
+screenshots the README shows are saved to docs/screenshots/ on the way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .system import Agencies, Samlad, days_ago
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
+LIVE_TIMEOUT_MS = 15_000
+LANES = ("Kommunen", "Arbetsförmedlingen", "Försäkringskassan", "Regionen")
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=LIVE_TIMEOUT_MS)  # live news travels over NATS first
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE")
+    opened = context.new_page()
+    opened.set_default_timeout(LIVE_TIMEOUT_MS)
+    yield opened
+    context.close()  # also closes the page's EventSource, so nothing reconnects
+
+
+def log_in(page: Any, samlad: Samlad, agency: str) -> None:
+    page.goto(f"{samlad.ui}/login")
+    page.get_by_label("Myndighet").select_option(agency)
+    page.get_by_label("Roll").select_option("handlaggare")
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url(re.compile(r"/ui$"))
+
+
+def wait_for_case(page: Any, samlad: Samlad, ref: str, text: str) -> None:
+    """Open the case once the coordination service has folded ``text`` into it."""
+    from playwright.sync_api import expect
+
+    url = f"{samlad.ui}/cases/{ref}"
+    for _ in range(60):
+        response = page.goto(url)
+        if response is not None and response.status == 200 and text in page.content():
+            return
+        page.wait_for_timeout(250)  # the fact is on its way over NATS; ask again
+    expect(page.locator("main")).to_contain_text(text)
+
+
+@pytest.fixture(scope="module")
+def busy_case(agencies: Agencies) -> str:
+    """A person with three agencies at work in parallel and a hand-off left unanswered."""
+    personnummer, ref = agencies.enrol("Lund", 120)
+    for agency in ("fk", "region", "af"):
+        agencies.post(agency, "/persons", {"personnummer": personnummer})
+    agencies.post("kommun", f"/persons/{ref}/consents", {
+        "consent_scope": "alla", "to_agencies": ["af", "fk", "region"],
+        "effective_at": days_ago(118)})
+    agencies.post("fk", f"/persons/{ref}/sickness-benefits", {
+        "rehab_chain_day": 30, "effective_at": days_ago(110)})
+    agencies.post("kommun", f"/persons/{ref}/interventions", {
+        "intervention_type": "arbetstraning", "effective_at": days_ago(100)})
+    agencies.post("region", f"/persons/{ref}/rehabilitations", {
+        "rehabilitation_kind": "fysioterapi", "effective_at": days_ago(90)})
+    agencies.hand_off(ref, "kommun", "af", "Redo för matchning mot arbete", 40)
+    return ref
+
+
+def test_the_caseload_lists_my_cases_with_open_alerts_first(
+    page: Any, samlad: Samlad, agencies: Agencies, busy_case: str
+) -> None:
+    from playwright.sync_api import expect
+
+    _, quiet = agencies.enrol("Lund", 1)
+    log_in(page, samlad, "kommun")
+    wait_for_case(page, samlad, busy_case, "Obesvarad överlämning")
+    wait_for_case(page, samlad, quiet, "Inskriven vid AME")
+    page.goto(samlad.ui)
+
+    rows = page.locator("table.caseload tbody tr")
+    expect(rows.first).to_have_class(re.compile("has-alerts"))
+    expect(page.locator(f"tr[data-ref='{busy_case}']")).to_contain_text("Obesvarad överlämning")
+    expect(page.locator(f"tr[data-ref='{quiet}']")).to_be_visible()
+    page.screenshot(path=str(SCREENSHOTS / "caseload.png"), full_page=True)
+
+    page.get_by_label("Signal").select_option("no_lead")
+    page.get_by_role("button", name="Visa").click()
+    expect(page.locator(f"tr[data-ref='{busy_case}']")).to_be_visible()
+    expect(page.locator(f"tr[data-ref='{quiet}']")).to_have_count(0)
+
+
+def test_a_person_is_found_by_personnummer_without_it_being_kept(
+    page: Any, samlad: Samlad, agencies: Agencies
+) -> None:
+    from playwright.sync_api import expect
+
+    personnummer, ref = agencies.enrol("Malmö", 3)
+    log_in(page, samlad, "kommun")
+    wait_for_case(page, samlad, ref, "Inskriven vid AME")
+    page.goto(samlad.ui)
+    page.get_by_label("Personreferens eller personnummer").fill(personnummer)
+    page.get_by_role("button", name="Sök").click()
+    expect(page).to_have_url(re.compile(f"/ui/cases/{ref}$"))
+    assert personnummer not in page.url
+
+
+def test_a_case_shows_four_lanes_the_hand_off_lead_and_what_to_do(
+    page: Any, samlad: Samlad, busy_case: str
+) -> None:
+    from playwright.sync_api import expect
+
+    log_in(page, samlad, "kommun")
+    wait_for_case(page, samlad, busy_case, "Rehabilitering startad")
+    wait_for_case(page, samlad, busy_case, "Inget samordningsansvar")
+
+    headers = page.locator("table.timeline thead th.lane .lane-name")
+    expect(headers).to_have_text(list(LANES))
+    expect(page.locator("th[data-lane='kommun']")).to_contain_text("Aktiv")
+    expect(page.locator("th[data-lane='fk']")).to_contain_text("Pågår: sjukpenning")
+    expect(page.locator("th[data-lane='region']")).to_contain_text("Pågår: rehabilitering")
+    hand_off = page.locator("td.hand-off-span")
+    expect(hand_off).to_contain_text("Överlämning Kommun → AF")
+    expect(hand_off).to_contain_text(re.compile(r"har väntat (39|40) dagar"))
+    expect(page.locator(".facts-line")).to_contain_text("Samordningsansvar: ingen")
+    alert = page.locator("#signaler li.alert.open[data-rule='hand_off_unanswered']")
+    expect(alert).to_contain_text("Vad är fel:")
+    expect(alert).to_contain_text("Gör så här:")
+    page.screenshot(path=str(SCREENSHOTS / "case.png"), full_page=True)
+
+
+def test_a_new_event_and_an_alert_resolution_appear_without_a_reload(
+    page: Any, samlad: Samlad, agencies: Agencies
+) -> None:
+    from playwright.sync_api import expect
+
+    _, ref = agencies.enrol("Lund", 30)
+    hand_off_id = agencies.hand_off(ref, "kommun", "af", "Behöver matchning", 10)
+    log_in(page, samlad, "kommun")
+    wait_for_case(page, samlad, ref, "Obesvarad överlämning")
+    page.evaluate("window.notReloaded = true")
+    open_alert = page.locator("#signaler li.alert.open[data-rule='hand_off_unanswered']")
+    expect(open_alert).to_be_visible()
+
+    agencies.accept(ref, "af", hand_off_id)
+
+    expect(page.locator("table.timeline")).to_contain_text("Överlämning från kommun accepterad")
+    expect(page.locator("td.hand-off-span")).to_contain_text("Accepterad")
+    expect(open_alert).to_have_count(0)
+    expect(page.locator("tr.alert-row.resolved.fresh")).to_contain_text(
+        "Signal åtgärdad: Obesvarad överlämning")
+    expect(page.locator("#live-status")).not_to_be_empty()
+    assert page.evaluate("window.notReloaded") is True
+
+
+def test_details_are_hidden_until_consent_covers_my_agency(
+    page: Any, samlad: Samlad, agencies: Agencies
+) -> None:
+    from playwright.sync_api import expect
+
+    _, ref = agencies.enrol("Lund", 20)
+    agencies.hand_off(ref, "kommun", "af", "Skuldsanering pågår hos socialtjänsten", 2)
+    log_in(page, samlad, "af")
+    wait_for_case(page, samlad, ref, "Överlämning Kommun → AF")
+
+    hand_off = page.locator("td.hand-off-span")
+    expect(hand_off).to_contain_text("Dolt:")
+    expect(page.locator("main")).not_to_contain_text("Skuldsanering")
+
+    agencies.post("kommun", f"/persons/{ref}/consents", {
+        "consent_scope": "socialtjanst", "to_agencies": ["af"]})
+
+    expect(hand_off).to_contain_text("Skuldsanering pågår hos socialtjänsten")
+    expect(hand_off).not_to_contain_text("Dolt:")

@@ -1,0 +1,127 @@
+"""Agency events carry their contracts' names and fields, so the outbox maps them by name."""
+
+from __future__ import annotations
+
+import inspect
+from datetime import UTC, date, datetime
+from typing import Any
+
+import msgspec
+import pytest
+
+from adapters.outbox.translator import contract_data
+from contracts.registry import REGISTRY, EventSpec
+from domain.af.job_seeker import JobSeeker
+from domain.agencies import Agency, Gender, InterventionType, Outcome
+from domain.agency.involvement import Involvement
+from domain.fk.insured import Insured, SicknessBenefitEndReason
+from domain.kommun.participant import Participant
+from domain.region.patient import Patient
+
+AGGREGATES: dict[str, type[Involvement]] = {
+    "kommun": Participant, "af": JobSeeker, "fk": Insured, "region": Patient,
+}
+REF = "p" + "a" * 26
+T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+
+
+def latest_specs(agency: str) -> list[EventSpec]:
+    latest: dict[str, EventSpec] = {}
+    for spec in REGISTRY.specs():
+        if spec.agency == agency and (
+            spec.name not in latest or latest[spec.name].version < spec.version
+        ):
+            latest[spec.name] = spec
+    return list(latest.values())
+
+
+CASES = [(agency, spec) for agency in AGGREGATES for spec in latest_specs(agency)]
+
+
+@pytest.mark.parametrize(("agency", "spec"), CASES, ids=[s.type for _, s in CASES])
+def test_every_contract_event_has_a_domain_event_with_the_same_fields(
+    agency: str, spec: EventSpec
+) -> None:
+    aggregate = AGGREGATES[agency]
+    domain_event = getattr(aggregate, spec.struct.__name__, None)
+    assert domain_event is not None, f"{aggregate.__name__} has no {spec.struct.__name__}"
+    contract_fields = {f.name for f in msgspec.structs.fields(spec.struct)} - {"person_ref"}
+    assert _fields(domain_event) == contract_fields
+
+
+def _fields(event_class: type) -> set[str]:
+    """The event's own attributes (the method's parameters), without eventsourcing's."""
+    own = set(inspect.signature(event_class).parameters)
+    return own - {"self", "originator_id", "originator_version", "timestamp"}
+
+
+def _all_commands(aggregate: Involvement) -> None:
+    """One call of every command an agency has beside the shared ones, in a valid order."""
+    at: dict[str, Any] = {"effective_at": T0, "recorded_at": T0}
+    if isinstance(aggregate, Participant):
+        aggregate.enrol(kommun="Säter", gender=Gender.WOMAN, birth_year=1990,
+                        target_groups=["ung"], **at)
+        aggregate.complete_needs_assessment(further_support_needed=True, summary="s", **at)
+        aggregate.start_intervention(intervention_id="i", intervention_type=(
+            InterventionType.WORK_TRAINING), **at)
+        aggregate.end_intervention(intervention_id="i", further_support_needed=False, **at)
+        aggregate.decide_income_support(decision_id="d", period_from=date(2026, 1, 1),
+                                        period_to=None, **at)
+        aggregate.end_income_support(decision_id="d", **at)
+        aggregate.initiate_sip(sip_id="s", lead_agency=Agency.REGION, **at)
+    elif isinstance(aggregate, JobSeeker):
+        aggregate.register(**at)
+        aggregate.make_referral(referral_id="r", programme="p", provider="q",
+                                intervention_type=InterventionType.MATCHING, **at)
+        aggregate.end_referral(referral_id="r", further_support_needed=True, **at)
+        aggregate.decide_subsidy(subsidy_id="s", subsidy_kind="lonestod", employer="e",
+                                 period_from=date(2026, 1, 1), period_to=date(2026, 6, 30), **at)
+        aggregate.start_employment(employer="e", subsidised=True, **at)
+        aggregate.deregister(reason="arbete", **at)
+    elif isinstance(aggregate, Insured):
+        aggregate.grant_sickness_benefit(benefit_id="b", rehab_chain_day=1, **at)
+        aggregate.end_sickness_benefit(
+            benefit_id="b", rehab_chain_day=180,
+            end_reason=SicknessBenefitEndReason.WORK_CAPACITY_ASSESSED, **at)
+        aggregate.grant_activity_compensation(compensation_id="c", period_from=date(2026, 1, 1),
+                                              period_to=date(2026, 12, 31), **at)
+        aggregate.end_activity_compensation(compensation_id="c", **at)
+        aggregate.request_joint_assessment(assessment_id="a", to_agencies=[Agency.AF], **at)
+        aggregate.hold_reconciliation_meeting(meeting_id="m", participants=[Agency.FK], **at)
+    elif isinstance(aggregate, Patient):
+        aggregate.certify_sick_leave(certificate_id="c", period_from=date(2026, 1, 1),
+                                     period_to=date(2026, 2, 1), extent_percent=75, **at)
+        aggregate.start_rehabilitation(rehabilitation_id="r", rehabilitation_kind="mmr", **at)
+        aggregate.end_rehabilitation(rehabilitation_id="r", further_support_needed=False, **at)
+        aggregate.confirm_sip_participation(sip_id="s", **at)
+    aggregate.give_consent(consent_id="c1", consent_scope="samordning",
+                           to_agencies=["kommun"], **at)
+    aggregate.withdraw_consent(consent_id="c1", **at)
+    aggregate.request_hand_off(hand_off_id="h1", to_agency=(
+        "af" if aggregate.agency != Agency.AF else "kommun"), reason="r", **at)
+    aggregate.receive_hand_off(hand_off_id="h2", from_agency="fk", reason="r", **at)
+    aggregate.accept_hand_off(hand_off_id="h2", **at)
+    aggregate.receive_hand_off(hand_off_id="h3", from_agency="fk", reason="r", **at)
+    aggregate.reject_hand_off(hand_off_id="h3", reason="nej", **at)
+    aggregate.lose_contact(**at)
+    aggregate.resume_contact(**at)
+    aggregate.assume_lead(**at)
+    aggregate.release_lead(**at)
+    aggregate.exit(outcome=Outcome.WORK, **at)
+
+
+@pytest.mark.parametrize("agency", list(AGGREGATES))
+def test_every_contract_event_is_produced_and_converts_to_its_contract(agency: str) -> None:
+    aggregate = AGGREGATES[agency](person_ref=REF, effective_at=T0, recorded_at=T0)
+    _all_commands(aggregate)
+    specs = {spec.struct.__name__: spec for spec in latest_specs(agency)}
+
+    produced = set()
+    for event in aggregate.collect_events():
+        spec = specs.get(type(event).__name__)
+        if spec is not None:
+            converted = contract_data(spec, event, REF)  # raises when a type does not fit
+            assert isinstance(converted, spec.struct)
+            produced.add(type(event).__name__)
+
+    assert produced == set(specs)
