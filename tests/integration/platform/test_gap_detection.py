@@ -9,6 +9,7 @@ from pathlib import Path
 
 from litestar.testing import AsyncTestClient
 
+from adapters.auth.testing import auth_headers
 from adapters.nats.connection import connect
 from adapters.nats.publisher import BatchPublisher, OutgoingMessage
 from adapters.nats.testing import new_person_ref, running_nats
@@ -40,6 +41,7 @@ async def test_a_position_published_but_never_received_is_reported_as_a_gap(
         settings = Settings(data_dir=tmp_path, nats_url=nats.url, log_json=False)
         app = create_app(settings, clock=lambda: clock[0])
         async with AsyncTestClient(app) as coordination:
+            coordination.headers.update(auth_headers(settings, None, "auditor"))
             client = await connect(nats.settings, "kommun")
             person_ref = new_person_ref()
             # Position 3 is lost between the kommun's store and the bus.

@@ -12,6 +12,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
+from adapters.auth.testing import auth_headers
 from adapters.nats.testing import running_nats
 from adapters.telemetry.tracing import configure_tracing
 from services.coordination.service import create_app as create_coordination
@@ -45,6 +46,8 @@ async def test_trace_of_an_agency_command_continues_in_the_coordination_service(
             AsyncTestClient(create_kommun(settings)) as kommun,
             AsyncTestClient(create_coordination(settings)) as coordination,
         ):
+            kommun.headers.update(auth_headers(settings, "kommun"))
+            coordination.headers.update(auth_headers(settings, None, "auditor"))
             enrolled = await kommun.post(
                 "/persons",
                 json={"personnummer": "19811218-9876", "kommun": "Falun",
