@@ -17,12 +17,11 @@ from __future__ import annotations
 import base64
 import os
 import zlib
-from typing import Any
+from typing import Any, Protocol
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from adapters.crypto.keystore import PersonKeyStore
 from domain.agency.errors import Invalid
 
 __all__ = ["ERASED", "PERSONAL_FIELDS", "FieldSealer", "PersonalFields", "is_sealed"]
@@ -38,6 +37,14 @@ _NONCE = 12
 _RAW, _DEFLATED = b"r", b"z"
 
 
+class Keys(Protocol):
+    """What sealing needs of a key store (``PersonKeyStore``, or a fake in unit tests)."""
+
+    def key_for(self, person_ref: str) -> bytes | None: ...
+
+    def existing_key(self, person_ref: str) -> bytes | None: ...
+
+
 def is_sealed(value: object) -> bool:
     return isinstance(value, str) and value.startswith(PREFIX)
 
@@ -45,7 +52,7 @@ def is_sealed(value: object) -> bool:
 class FieldSealer:
     """Seals and opens single values for one deployment's key store."""
 
-    def __init__(self, keys: PersonKeyStore) -> None:
+    def __init__(self, keys: Keys) -> None:
         self.keys = keys
 
     def seal(self, person_ref: str, value: str, *, field: str = "text") -> str:

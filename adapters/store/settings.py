@@ -48,4 +48,10 @@ class StoreSettings(msgspec.Struct, frozen=True, kw_only=True):
                 "POSTGRES_POOL_SIZE": "5",
                 "POSTGRES_MAX_OVERFLOW": "10",
             }
+        if self.chained:
+            # Every stored event hash-chained (ADR 0005); recorders may be overridden by
+            # a service that extends them (coordination's read models).
+            from adapters.store.chain import chained_recorder_env
+
+            env |= chained_recorder_env("postgres" if self.is_postgres else "sqlite")
         return env

@@ -1,7 +1,8 @@
 """Verifying a chained store: every stream chain and the running store hash.
 
-``verify_store`` walks events and links side by side in notification-id order, streaming
-both (``fetchmany``), and stops at the first event that fails a check:
+``verify_store`` walks the events joined with their links in notification-id order,
+streamed in ``fetchmany`` pages from one snapshot, and stops at the first event that
+fails a check:
 
 - ``unlinked``: an event without a link: inserted behind the recorder's back;
 - ``missing_event``: a link without its event: the event was removed (the link names it);
@@ -117,7 +118,7 @@ def _walk(  # one tight loop: the audit replay's hot path
         if nid == check_at:
             checkpoint_seen = True
             if checkpoint is not None and running != checkpoint.store_hash:
-                failure = _fail("checkpoint", row, last_nid, "differs from the checkpoint")
+                failure = _fail("checkpoint", row, before_nid, "differs from the checkpoint")
                 break
     if failure is None and orphan is not None:
         failure = _fail("missing_event", orphan, last_nid, "the linked event is gone")

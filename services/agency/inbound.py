@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 import structlog
-from eventsourcing.persistence import Tracking
+from eventsourcing.persistence import IntegrityError, Tracking
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 
@@ -56,6 +56,14 @@ class IncomingHandOffs:
             await subscription.unsubscribe()
 
     def _record(self, message: Msg) -> None:
+        try:
+            self._record_once(message)
+        except IntegrityError:
+            # A command on the same person (e.g. POST /persons opening the record) was
+            # saved between our read and our write: read again and record on top of it.
+            self._record_once(message)
+
+    def _record_once(self, message: Msg) -> None:
         sequence = message.metadata.sequence.stream
         if sequence <= (self._app.process_recorder.max_tracking_id(self._tracking) or 0):
             return

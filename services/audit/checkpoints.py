@@ -136,7 +136,7 @@ async def publish_periodically(
     while not stop.is_set():
         try:
             await publish_checkpoints(settings, services)
-        except Exception:  # noqa: BLE001 - keep publishing; the next round may succeed
+        except Exception:
             log.exception("checkpoint_publish_failed")
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), every)

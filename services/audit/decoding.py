@@ -73,7 +73,7 @@ class FastDecoder:
         if getattr(cls, "class_version", 1) != 1:
             return _Shape(cls=cls, decoder=None, fields=())
         stored = msgspec.json.decode(state)
-        if not (isinstance(stored, list) and len(stored) == 2):  # noqa: PLR2004 - [state, types]
+        if not (isinstance(stored, list) and len(stored) == 2):
             return _Shape(cls=cls, decoder=None, fields=())
         attributes, types = stored
         if "class_version" in attributes:

@@ -81,12 +81,12 @@ def replay_case(events: Sequence[Any], app: Any) -> tuple[Case, list[Change]]:
     for event in events:
         case = event.mutate(case)
         if type(event).__name__ in ("AlertRaised", "AlertResolved"):
-            case._pending_events = [event]  # noqa: SLF001 - as changes_for reads them
+            case._pending_events = [event]
             changes.extend(changes_for(case, app.policy, event.timestamp))
-    case._pending_events = []  # noqa: SLF001
+    case._pending_events = []
     final = events[-1].timestamp if events else datetime.now(UTC)
     changes.extend(changes_for(case, app.policy, final))
-    case._pending_events = list(events)  # noqa: SLF001 - saved as they were recorded
+    case._pending_events = list(events)
     return case, changes
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from pathlib import Path
@@ -10,6 +11,9 @@ from pathlib import Path
 import msgspec
 
 from services.settings import DEFAULT_PORTS, SERVICES, Settings
+
+MODULE_COMMANDS = ("token", "person", "audit", "report")
+"""Subcommands in their own module ``services/cli/<name>.py``: ``add_parser`` and ``run``."""
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -57,10 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     export = contracts_sub.add_parser("export", help="write JSON Schemas and AsyncAPI")
     export.add_argument("dir", type=Path)
 
-    from services.cli import person, token
-
-    token.add_parser(commands)
-    person.add_parser(commands)
+    for name in MODULE_COMMANDS:
+        importlib.import_module(f"services.cli.{name}").add_parser(commands)
     return parser
 
 
@@ -88,10 +90,9 @@ def main(argv: list[str] | None = None) -> int:
 
         provision(_settings(args).nats)
         return 0
-    if args.command in ("token", "person"):
-        from services.cli import person, token
-
-        return {"token": token, "person": person}[args.command].run(args, _settings(args))
+    if args.command in MODULE_COMMANDS:
+        module = importlib.import_module(f"services.cli.{args.command}")
+        return int(module.run(args, _settings(args)))
     if args.command == "contracts":
         from contracts.schema import export
 

@@ -174,7 +174,7 @@ class AccessLogger:
                 batch.append(item)
             try:
                 self.save(batch)
-            except Exception:  # noqa: BLE001 - the log must never take the reads down
+            except Exception:
                 log.exception("access_log_save_failed", entries=len(batch))
             finally:
                 for _ in batch:

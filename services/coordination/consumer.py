@@ -2,8 +2,10 @@
 
 Fetch a batch, decode and translate each message (what fails goes to the dead-letter
 subject with its reason), fold the batch into the cases and commit it together with the
-stream position, then ack. A redelivered message at or below the recorded position is
-acked without effect; a duplicate with a new position is dropped by the case (event id).
+stream position, then ack. A redelivered or duplicated message is applied again and
+changes nothing: the case drops a fact whose event id it holds. Messages at or below the
+recorded position are not skipped, because after a crash JetStream redelivers what the
+dead process had fetched only after ack_wait, when later messages may have been applied.
 """
 
 from __future__ import annotations
@@ -101,26 +103,25 @@ class PartitionConsumer:
         rejected: list[OutgoingMessage] = []
         last = position
         for message in messages:
-            sequence = message.metadata.sequence.stream
-            if sequence <= position:
-                continue  # redelivered after a commit whose ack was lost
-            last = max(last, sequence)
+            # Even at or below the position: it may be a redelivery of a message that a
+            # crashed process fetched but never applied (see the module's docstring).
+            last = max(last, message.metadata.sequence.stream)
             try:
                 accepted.append((message, self._translate(message)))
             except DeadLetter as error:
                 rejected.append(_dead_letter(message, str(error)))
-        if last > position:
+        if messages:
             await self._reject(rejected)
             facts = [(t.person_ref, t.fact) for _, t in accepted]
             now = self._clock()
             try:
                 await asyncio.to_thread(
-                    self._app.ingest, facts, now=now, tracking=Tracking(self._tracking, last),
+                    self._app.ingest, facts, now=now, tracking=self._advance(position, last),
                     extra=[t.position_seen(now) for _, t in accepted if t.position],
                 )
             except Exception:  # find the one message the case cannot take
                 log.exception("coordination_batch_failed", partition=self._partition)
-                await self._apply_one_by_one(accepted, last)
+                await self._apply_one_by_one(accepted, position, last)
             self.applied += len(facts)
         await asyncio.gather(*(message.ack() for message in messages))
 
@@ -133,25 +134,31 @@ class PartitionConsumer:
             log.warning("coordination_dead_lettered", subject=message.subject,
                         reason=message.headers["Samlad-Reason"])
 
+    def _advance(self, position: int, sequence: int) -> Tracking | None:
+        """The tracking record to commit, or None when ``sequence`` is not past it."""
+        return Tracking(self._tracking, sequence) if sequence > position else None
+
     async def _apply_one_by_one(
-        self, accepted: list[tuple[Msg, Translated]], last: int
+        self, accepted: list[tuple[Msg, Translated]], position: int, last: int
     ) -> None:
         """A poison message goes to the dead letters; the rest of the batch applies."""
         for message, translated in accepted:
             sequence = message.metadata.sequence.stream
+            tracking = self._advance(position, sequence)
+            position = max(position, sequence)
             now = self._clock()
             try:
                 await asyncio.to_thread(
                     self._app.ingest, [(translated.person_ref, translated.fact)], now=now,
-                    tracking=Tracking(self._tracking, sequence),
+                    tracking=tracking,
                     extra=[translated.position_seen(now)] if translated.position else [],
                 )
             except Exception as error:  # a bug or a fact the case refuses
                 await self._reject([_dead_letter(message, f"could not apply: {error!r}")])
-                await asyncio.to_thread(
-                    self._app.ingest, [], now=self._clock(),
-                    tracking=Tracking(self._tracking, sequence),
-                )
+                if tracking is not None:
+                    await asyncio.to_thread(
+                        self._app.ingest, [], now=self._clock(), tracking=tracking
+                    )
         recorded = await asyncio.to_thread(
             self._app.process_recorder.max_tracking_id, self._tracking
         )

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from eventsourcing.postgres import PostgresProcessRecorder
-from eventsourcing.sqlite import SQLiteProcessRecorder
-
+from adapters.store.chained_postgres import ChainedPostgresProcessRecorder
+from adapters.store.chained_sqlite import ChainedSQLiteProcessRecorder
 from adapters.store.read_models import ReadModelRecorder
 from services.coordination.read_model import TABLES
 
 
-class CoordinationSQLiteRecorder(ReadModelRecorder, SQLiteProcessRecorder):
+class CoordinationSQLiteRecorder(ReadModelRecorder, ChainedSQLiteProcessRecorder):
     read_model_tables = TABLES
 
 
-class CoordinationPostgresRecorder(ReadModelRecorder, PostgresProcessRecorder):
+class CoordinationPostgresRecorder(ReadModelRecorder, ChainedPostgresProcessRecorder):
     read_model_tables = TABLES
 
 

@@ -15,6 +15,8 @@ from adapters.nats.publisher import BatchPublisher
 from adapters.outbox.relay import OutboxRelay
 from adapters.outbox.translator import ContractTranslator
 from adapters.store.application import open_application
+from services.audit.api import access_log_hook, audit_router
+from services.coordination.access_log import AccessLogger
 from services.coordination.alerts_outbox import alert_data
 from services.coordination.api import coordination_router
 from services.coordination.application import CoordinationApplication
@@ -91,10 +93,12 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Litestar:
     workers = NatsWorkers(
         settings.nats, "coordination", coordination_workers(settings, application, clock)
     )
-    # The UI's live streams learn of each commit through the application's hook.
     sealer = FieldSealer(PersonKeyStore.in_data_dir(settings.data_dir))
+    # The UI's live streams learn of each commit through the application's hook.
     live = Broadcaster()
     application.after_commit.append(live.notify)
+    # Every read of a case (API or UI) is logged after it is answered (services/audit).
+    access_log = AccessLogger(application, clock)
     return build_app(
         service="coordination",
         title="Samlad – samordning (det gemensamma ärendet)",
@@ -102,10 +106,12 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Litestar:
         route_handlers=[
             coordination_router(application, sealer), ops_router(application, clock),
             contracts_router(),
-            ui_router(application, settings, live, clock),
+            ui_router(application, settings, live, clock, sealer=sealer),
+            audit_router(application),
         ],
         workers=workers,
         recorder=application.process_recorder,
-        on_shutdown=[application.close],
+        on_shutdown=[access_log.close, application.close],
         template_config=template_config(),
+        after_response=access_log_hook(access_log),
     )

@@ -25,12 +25,13 @@ class Tracks:
         self.story = story
         self.rng = rng
         self.involved: dict[str, float] = {"kommun": 0.0}
-        self.kommun_running: list[str] = []
-        self.referrals: list[str] = []
-        self.rehabilitations: list[str] = []
+        # What runs, with the day it started: an end never precedes its start.
+        self.kommun_running: list[tuple[str, float]] = []
+        self.referrals: list[tuple[str, float]] = []
+        self.rehabilitations: list[tuple[str, float]] = []
         self.income_support: list[str] = []
         self.compensations: list[str] = []
-        self.registered_at_af = False
+        self.registered_at_af: float | None = None
         self.lead_at: float | None = None
         self.consent_id: str | None = None
         self.sickness: tuple[str, float] | None = None  # running sjukpenning, granted day
@@ -54,7 +55,7 @@ class Tracks:
         intervention_id = self.story.new_id("insats")
         self.story.post("kommun", day, "/interventions", intervention_type=kind,
                         intervention_id=intervention_id)
-        self.kommun_running.append(intervention_id)
+        self.kommun_running.append((intervention_id, day))
         return intervention_id
 
     def income_support_from(self, day: float) -> None:
@@ -71,21 +72,24 @@ class Tracks:
             self.story.post("kommun", self.lead_at, "/lead/assume")
 
     # Arbetsförmedlingen
-    def register_at_af(self, day: float) -> None:
-        if not self.registered_at_af:
+    def register_at_af(self, day: float) -> float:
+        """Inskrivning (once); answers the day the person was registered."""
+        if self.registered_at_af is None:
             self.join("af", day)
             self.story.post("af", day, "/registration")
-            self.registered_at_af = True
+            self.registered_at_af = day
+        return self.registered_at_af
 
     def af_referral(self, day: float, kind: str) -> None:
-        self.register_at_af(day - 1)
+        registered = self.register_at_af(day - 1)
+        day = max(day, registered + 1)  # anvisning needs inskrivning first
         referral_id = self.story.new_id("anvisning")
         programme = {"matchning": "Rusta och matcha",
                      "arbetsmarknadsprogram": "Förberedande insatser"}.get(kind, "Arbetsträning")
         self.story.post("af", day, "/referrals", programme=programme,
                         provider=self.rng.choice(PROVIDERS),
                         intervention_type=kind, referral_id=referral_id)
-        self.referrals.append(referral_id)
+        self.referrals.append((referral_id, day))
 
     # Försäkringskassan and the region: the health track
     def sick_track(self, last_day: float) -> float | None:
@@ -106,7 +110,7 @@ class Tracks:
         rehab_id = story.new_id("rehab")
         story.post("region", first + 14, "/rehabilitations", rehabilitation_id=rehab_id,
                    rehabilitation_kind=rng.choice(["fysioterapi", "psykiatri", "mmr"]))
-        self.rehabilitations.append(rehab_id)
+        self.rehabilitations.append((rehab_id, first + 14))
         if rng.random() < 0.5:
             story.post("fk", first + 60, "/reconciliation-meetings",
                        participants=["fk", "region", "kommun"], meeting_id=story.new_id("am"))
@@ -145,14 +149,17 @@ class Tracks:
     # Avslut
     def exit_all(self, day: float, outcome: str, subsidy: bool) -> None:
         story, rng = self.story, self.rng
-        for intervention_id in self.kommun_running:
-            story.post("kommun", day - rng.uniform(1, 10), f"/interventions/{intervention_id}/end",
+        def end_day(started: float, within: float) -> float:
+            return max(started + 1, day - rng.uniform(1, within))
+
+        for intervention_id, started in self.kommun_running:
+            story.post("kommun", end_day(started, 10), f"/interventions/{intervention_id}/end",
                        further_support_needed=False)
-        for referral_id in self.referrals:
-            story.post("af", day - rng.uniform(1, 10), f"/referrals/{referral_id}/end",
+        for referral_id, started in self.referrals:
+            story.post("af", end_day(started, 10), f"/referrals/{referral_id}/end",
                        further_support_needed=False)
-        for rehab_id in self.rehabilitations:
-            story.post("region", day - rng.uniform(1, 20), f"/rehabilitations/{rehab_id}/end",
+        for rehab_id, started in self.rehabilitations:
+            story.post("region", end_day(started, 20), f"/rehabilitations/{rehab_id}/end",
                        further_support_needed=False)
         if self.sickness is not None:
             benefit_id, granted = self.sickness
@@ -171,7 +178,7 @@ class Tracks:
                            employer=employer, period_from=story.at(day)[:10],
                            period_to=story.at(day + 364)[:10], subsidy_id=story.new_id("stod"))
             story.post("af", day, "/employment", employer=employer, subsidised=subsidy)
-        if self.registered_at_af:
+        if self.registered_at_af is not None:
             story.post("af", day, "/deregistration",
                        reason={"arbete": "Fått arbete", "studier": "Börjat studera"}.get(
                            outcome, "Avslut i samverkan"))
@@ -197,12 +204,12 @@ def _tracks_for(tracks: Tracks, groups: list[str], age: int, last_day: float) ->
     if "funktionsnedsattning" in groups and age <= 29:
         tracks.activity_compensation(rng.uniform(0, 20))
     if {"langtidsarbetslos", "utanfor_12_manader", "nyanland"} & set(groups):
-        tracks.af_referral(first + rng.uniform(3, 40),
+        tracks.af_referral(min(first + rng.uniform(3, 40), last_day - 5),
                            rng.choice(["matchning", "arbetsmarknadsprogram"]))
         if rng.random() < 0.4:
             tracks.income_support_from(rng.uniform(0, 5))
     if ("sjukskriven" in groups or "funktionsnedsattning" in groups) and rng.random() < 0.3:
-        tracks.sip(first + rng.uniform(5, 30))
+        tracks.sip(min(first + rng.uniform(5, 30), last_day - 15))
     tracks.lead_when_shared()
     return first
 
@@ -227,7 +234,7 @@ def ongoing_path(story: Story, rng: random.Random, groups: list[str], age: int) 
     if now - first > 120 and rng.random() < 0.5:
         # One insats ended with needs left, and the next one followed within days.
         ended = rng.uniform(first + 60, now - 30)
-        story.post("kommun", ended, f"/interventions/{tracks.kommun_running.pop(0)}/end",
+        story.post("kommun", ended, f"/interventions/{tracks.kommun_running.pop(0)[0]}/end",
                    further_support_needed=True)
         tracks.kommun_intervention(ended + rng.uniform(1, 6),
                                    rng.choice(["praktik", "matchning", "validering"]))

@@ -6,11 +6,14 @@ each fact's details hidden when consent does not reach the viewer (views.fact_en
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from typing import Any
 
 import msgspec
+from litestar.exceptions import NotFoundException
 
+from adapters.crypto import FieldSealer
 from domain.agencies import Agency
 from domain.case.aggregate import Case
 from domain.case.facts import HandOffRequested
@@ -19,8 +22,10 @@ from services.coordination.application import CoordinationApplication
 from services.coordination.read_model import parse_instant
 from services.coordination.ui import labels
 from services.coordination.ui.viewer import Viewer
-from services.coordination.views import TimelineEntry, fact_entry
+from services.coordination.views import DetailsOpener, TimelineEntry, fact_entry, mask_sealed
+from services.runtime.clock import Clock
 
+PERSON_REF = re.compile(r"^p[a-z2-7]{26}$")
 LANES = tuple(Agency)
 MAX_ROWS = 400
 """The newest rows shown; the JSON timeline API pages through the rest."""
@@ -164,11 +169,13 @@ def _running_at(state: CaseState, agency: Agency, at: datetime) -> bool:
                for start, end in spans)
 
 
-def _fact_rows(case: Case, viewer: Viewer, hand_offs: dict[str, HandOffView]) -> list[Row]:
+def _fact_rows(
+    case: Case, viewer: Viewer, hand_offs: dict[str, HandOffView], opener: DetailsOpener
+) -> list[Row]:
     state = case.state
     rows = []
     for fact in case.facts:
-        entry = fact_entry(fact, state, viewer.agency)
+        entry = fact_entry(fact, state, viewer.agency, opener)
         cells = [
             Cell(agency=str(agency), entry=entry if fact.agency is agency else None,
                  running=_running_at(state, agency, fact.effective_at))
@@ -197,12 +204,13 @@ def _alert_rows(alerts: list[AlertItem]) -> list[Row]:
 
 
 def case_page(
-    app: CoordinationApplication, case: Case, viewer: Viewer, now: datetime
+    app: CoordinationApplication, case: Case, viewer: Viewer, now: datetime,
+    opener: DetailsOpener = mask_sealed,
 ) -> CasePage:
     state = case.state
     hand_offs = {h.hand_off_id: _hand_off_view(h, now) for h in state.hand_offs}
     alerts = _alerts(app, case)
-    rows = sorted(_fact_rows(case, viewer, hand_offs) + _alert_rows(alerts),
+    rows = sorted(_fact_rows(case, viewer, hand_offs, opener) + _alert_rows(alerts),
                   key=lambda r: (r.at, r.row_id))
     older = max(0, len(rows) - MAX_ROWS)
     consents = [
@@ -221,3 +229,31 @@ def case_page(
         hidden_count=sum(1 for r in rows if r.entry is not None and r.entry.hidden),
         now=now,
     )
+
+
+class CasePages:
+    """Loads a case and builds its page for a viewer, opening sealed details."""
+
+    def __init__(
+        self, app: CoordinationApplication, clock: Clock, sealer: FieldSealer | None
+    ) -> None:
+        self.app = app
+        self.clock = clock
+        self.sealer = sealer
+
+    def load(self, person_ref: str) -> Case:
+        case = self.app.find_case(person_ref) if PERSON_REF.match(person_ref) else None
+        if case is None:
+            raise NotFoundException("Det finns inget ärende för den personen.")
+        return case
+
+    def build(self, person_ref: str, viewer: Viewer) -> CasePage:
+        case = self.load(person_ref)
+        sealer = self.sealer
+        if sealer is None:
+            return case_page(self.app, case, viewer, self.clock())
+
+        def opener(details: dict[str, str]) -> dict[str, str]:
+            return sealer.open_all(case.person_ref, details)
+
+        return case_page(self.app, case, viewer, self.clock(), opener)

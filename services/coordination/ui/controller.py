@@ -7,8 +7,10 @@ from pathlib import Path
 from litestar import Router
 from litestar.static_files import create_static_files_router
 
+from adapters.crypto import FieldSealer
 from services.coordination.application import CoordinationApplication
 from services.coordination.live import Broadcaster
+from services.coordination.ui.case_page import CasePages
 from services.coordination.ui.pages import page_router
 from services.coordination.ui.session import session_router
 from services.coordination.ui.streams import stream_router
@@ -20,14 +22,20 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 
 def ui_router(
-    app: CoordinationApplication, settings: Settings, broadcaster: Broadcaster, clock: Clock
+    app: CoordinationApplication, settings: Settings, broadcaster: Broadcaster, clock: Clock,
+    *, sealer: FieldSealer | None = None,
 ) -> Router:
-    """The UI; ``broadcaster.notify`` must be in ``app.after_commit`` for live updates."""
+    """The UI; ``broadcaster.notify`` must be in ``app.after_commit`` for live updates.
+
+    ``sealer`` opens the personal fields sealed with each person's key; without it they
+    show as sealed.
+    """
     viewers = Viewers(settings)
+    pages = CasePages(app, clock, sealer)
     static = create_static_files_router(
         path="/ui/static", directories=[STATIC_DIR], name="ui-static"
     )
     return Router(path="/", route_handlers=[
-        page_router(app, settings, viewers, clock), session_router(viewers),
-        stream_router(app, viewers, broadcaster, clock), static,
+        page_router(app, settings, viewers, pages), session_router(viewers),
+        stream_router(app, viewers, broadcaster, pages), static,
     ])

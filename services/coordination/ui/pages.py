@@ -6,29 +6,25 @@ Server-rendered (Jinja); the pages work without JavaScript, and a few lines of i
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any
 
 import msgspec
 import structlog
 from litestar import Request, Router, get, post
 from litestar.enums import RequestEncodingType
-from litestar.exceptions import NotAuthorizedException, NotFoundException
+from litestar.exceptions import NotAuthorizedException
 from litestar.params import Body
 from litestar.response import Redirect, Template
 
 from adapters.pseudonym import InvalidPersonnummer, Pseudonymiser
-from domain.case.aggregate import Case
 from services.coordination.application import CoordinationApplication
-from services.coordination.ui.case_page import case_page
+from services.coordination.ui.case_page import PERSON_REF, CasePages
 from services.coordination.ui.caseload import CaseloadFilter, caseload, kommuner
 from services.coordination.ui.viewer import Viewers
-from services.runtime.clock import Clock
 from services.settings import Settings
 
 log = structlog.get_logger(__name__)
 
-PERSON_REF = re.compile(r"^p[a-z2-7]{26}$")
 AnyRequest = Request[Any, Any, Any]
 
 
@@ -36,15 +32,8 @@ class SearchForm(msgspec.Struct, kw_only=True):
     query: str = ""
 
 
-def load_case(app: CoordinationApplication, person_ref: str) -> Case:
-    case = app.find_case(person_ref) if PERSON_REF.match(person_ref) else None
-    if case is None:
-        raise NotFoundException("Det finns inget ärende för den personen.")
-    return case
-
-
 def page_router(
-    app: CoordinationApplication, settings: Settings, viewers: Viewers, clock: Clock
+    app: CoordinationApplication, settings: Settings, viewers: Viewers, pages: CasePages
 ) -> Router:
     @get("/ui", sync_to_thread=True, include_in_schema=False)
     def caseload_page(
@@ -85,7 +74,7 @@ def page_router(
         viewer = viewers.of(request)
         if viewer is None:
             return Redirect(path="/ui/login")
-        page = case_page(app, load_case(app, person_ref), viewer, clock())
+        page = pages.build(person_ref, viewer)
         # Every read of a case by a person is logged: who, when and which case.
         log.info("case_viewed", subject=viewer.subject, agency=viewer.agency,
                  role=viewer.role, person_ref=person_ref, version=page.version)

@@ -14,11 +14,9 @@ from litestar.response import ServerSentEvent, ServerSentEventMessage
 from services.coordination.application import CoordinationApplication
 from services.coordination.live import Broadcaster
 from services.coordination.ui import labels
-from services.coordination.ui.case_page import CasePage, case_page
+from services.coordination.ui.case_page import CasePage, CasePages
 from services.coordination.ui.caseload import CaseloadFilter, caseload, caseload_marker
-from services.coordination.ui.pages import load_case
 from services.coordination.ui.viewer import Viewer, Viewers
-from services.runtime.clock import Clock
 
 AnyRequest = Request[Any, Any, Any]
 
@@ -38,7 +36,7 @@ def _render(request: AnyRequest, name: str, context: dict[str, Any]) -> str:
 
 
 def stream_router(
-    app: CoordinationApplication, viewers: Viewers, broadcaster: Broadcaster, clock: Clock
+    app: CoordinationApplication, viewers: Viewers, broadcaster: Broadcaster, pages: CasePages
 ) -> Router:
     @get("/ui/live", include_in_schema=False)
     async def caseload_live(
@@ -62,8 +60,7 @@ def stream_router(
     @get("/ui/cases/{person_ref:str}/live", include_in_schema=False)
     async def case_live(request: AnyRequest, person_ref: str) -> ServerSentEvent:
         viewer = _require(viewers, request)
-        first = await asyncio.to_thread(
-            lambda: case_page(app, load_case(app, person_ref), viewer, clock()))
+        first = await asyncio.to_thread(pages.build, person_ref, viewer)
         shown = {row.row_id for row in first.rows}
 
         async def version() -> str:
@@ -72,8 +69,7 @@ def stream_router(
 
         async def fragment() -> tuple[str, str]:
             nonlocal shown
-            page = await asyncio.to_thread(
-                lambda: case_page(app, load_case(app, person_ref), viewer, clock()))
+            page = await asyncio.to_thread(pages.build, person_ref, viewer)
             fresh = {row.row_id for row in page.rows} - shown
             shown |= fresh
             html = _render(request, "_case_body.html",

@@ -32,7 +32,9 @@ Json = dict[str, Any]
 
 
 def days_ago(days: int) -> str:
-    return (datetime.now(UTC) - timedelta(days=days)).isoformat()
+    """Midnight UTC ``days`` ago: business facts are mostly whole days."""
+    today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    return (today - timedelta(days=days)).isoformat()
 
 
 def new_personnummer() -> str:

@@ -68,6 +68,8 @@ def busy_case(agencies: Agencies) -> str:
         "rehab_chain_day": 30, "effective_at": days_ago(110)})
     agencies.post("kommun", f"/persons/{ref}/interventions", {
         "intervention_type": "arbetstraning", "effective_at": days_ago(100)})
+    agencies.post("region", f"/persons/{ref}/consents", {
+        "consent_scope": "halsa", "to_agencies": ["kommun"], "effective_at": days_ago(95)})
     agencies.post("region", f"/persons/{ref}/rehabilitations", {
         "rehabilitation_kind": "fysioterapi", "effective_at": days_ago(90)})
     agencies.hand_off(ref, "kommun", "af", "Redo för matchning mot arbete", 40)
@@ -80,9 +82,19 @@ def test_the_caseload_lists_my_cases_with_open_alerts_first(
     from playwright.sync_api import expect
 
     _, quiet = agencies.enrol("Lund", 1)
+    _, twice = agencies.enrol("Malmö", 60)  # the same kind of insats at two agencies
+    agencies.post("kommun", f"/persons/{twice}/interventions", {
+        "intervention_type": "matchning", "effective_at": days_ago(50)})
+    hand_off_id = agencies.hand_off(twice, "kommun", "af", "Stöd i jobbsökande", 45)
+    agencies.accept(twice, "af", hand_off_id)
+    agencies.post("af", f"/persons/{twice}/registration", {"effective_at": days_ago(31)})
+    agencies.post("af", f"/persons/{twice}/referrals", {
+        "programme": "Rusta och matcha", "provider": "Leverantör AB",
+        "intervention_type": "matchning", "effective_at": days_ago(30)})
     log_in(page, samlad, "kommun")
     wait_for_case(page, samlad, busy_case, "Obesvarad överlämning")
     wait_for_case(page, samlad, quiet, "Inskriven vid AME")
+    wait_for_case(page, samlad, twice, "Dubbelarbete")
     page.goto(samlad.ui)
 
     rows = page.locator("table.caseload tbody tr")

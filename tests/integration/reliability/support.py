@@ -69,7 +69,7 @@ class ServiceProcess:
         self._process: subprocess.Popen[bytes] | None = None
         self.starts = 0
 
-    async def start(self) -> Self:
+    def _spawn(self) -> Path:
         self.starts += 1
         log = self._data_dir / f"{self.service}-{self.starts}.log"
         with log.open("wb") as out:
@@ -78,6 +78,11 @@ class ServiceProcess:
                  "--port", str(self.port)],
                 env=self._env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             )
+        return log
+
+    async def start(self) -> Self:
+        """Start (again) and wait until healthy."""
+        log = self._spawn()
         async with httpx.AsyncClient(timeout=1.0) as client:
 
             async def healthy() -> bool:
@@ -103,11 +108,15 @@ class ServiceProcess:
         self.process.send_signal(signal.SIGKILL)
         self.process.wait(timeout=10)
 
-    def stop(self) -> int:
-        """SIGTERM and the exit code."""
+    def stop(self) -> bool:
+        """SIGTERM; whether the process shut down cleanly.
+
+        uvicorn re-raises the signal once its graceful shutdown is done, so a clean
+        stop ends with -SIGTERM as well as 0.
+        """
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(timeout=30)
+        return self.process.wait(timeout=30) in (0, -signal.SIGTERM)
 
     def ensure_stopped(self) -> None:
         if self._process is not None and self._process.poll() is None:
