@@ -20,6 +20,7 @@ from adapters.nats.names import (
     STREAMS,
     alerts_consumer,
     coordination_consumer,
+    deadletter_subject,
     handoffs_consumer,
     inbox_prefix,
     publish_subjects,
@@ -57,6 +58,8 @@ def permissions_for(service: str, *, partitions: int) -> Permissions:
         return Permissions(
             publish=(
                 publish_subjects(service),
+                # The outbox parks a stored event it cannot publish by contract here.
+                deadletter_subject(service),
                 *_pull_consumer(EVENTS_STREAM, alerts_consumer(service)),
                 *_pull_consumer(EVENTS_STREAM, handoffs_consumer(service)),
             ),

@@ -50,6 +50,7 @@ class OutboxRelay:
         batch_size: int = 500,
         poll_interval: float = 0.1,
         on_published: Callable[[int], None] | None = None,
+        deadletter_subject: str | None = None,
     ) -> None:
         self.name = name
         self._recorder = recorder
@@ -59,6 +60,7 @@ class OutboxRelay:
         self._batch_size = batch_size
         self._poll_interval = poll_interval
         self._on_published = on_published
+        self._deadletter_subject = deadletter_subject
         self._wakeup = asyncio.Event()
         self._published_key = f"{name}:published"
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -94,8 +96,7 @@ class OutboxRelay:
         messages: list[OutgoingMessage] = []
         positions: list[int] = []
         for notification in notifications:
-            event = self._mapper.to_domain_event(notification)
-            message = self._translate(event, notification.id, previous)
+            message = self._message_for(notification, previous)
             if message is not None:
                 messages.append(message)
                 positions.append(notification.id)
@@ -116,6 +117,30 @@ class OutboxRelay:
         if self._on_published is not None:
             self._on_published(len(messages))
         return len(notifications)
+
+    def _message_for(
+        self, notification: Notification, previous: int | None
+    ) -> OutgoingMessage | None:
+        """The integration message, or a dead letter when the event breaks its contract.
+
+        A stored event that cannot be published must not hold back every event after it;
+        it stays in the store (the system of record) and its dead letter says why.
+        """
+        try:
+            event = self._mapper.to_domain_event(notification)
+            return self._translate(event, notification.id, previous)
+        except Exception as error:
+            if self._deadletter_subject is None:
+                raise
+            log.error("outbox_event_dead_lettered", relay=self.name,
+                      notification_id=notification.id, topic=notification.topic,
+                      reason=repr(error))
+            return OutgoingMessage(self._deadletter_subject, notification.state, {
+                "Nats-Msg-Id": f"deadletter:{self.name}:{notification.id}",
+                "Samlad-Reason": f"could not publish by contract: {error!r}"[:1000],
+                "Samlad-Original-Topic": notification.topic,
+                "Samlad-Original-Position": str(notification.id),
+            })
 
     def _positions(self) -> tuple[int, int | None]:
         position = self._recorder.max_tracking_id(self.name) or 0

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from litestar import Litestar, Router
 
 from adapters.crypto import FieldSealer, PersonalFields, PersonKeyStore
+from adapters.nats.names import deadletter_subject
 from adapters.nats.publisher import BatchPublisher
 from adapters.outbox.relay import OutboxRelay
 from adapters.outbox.translator import ContractTranslator
@@ -47,14 +48,12 @@ def create_agency_app(
         agency=agency, store=agency, recorder=application.process_recorder,
         mapper=application.mapper,
     )
-    relays: list[OutboxRelay] = []
-
     async def relay(js, stop):  # type: ignore[no-untyped-def]
         outbox = OutboxRelay(
             name="outbox", recorder=application.process_recorder, mapper=application.mapper,
             translate=translator, publisher=BatchPublisher(js),
+            deadletter_subject=deadletter_subject(agency),
         )
-        relays[:] = [outbox]
         application.on_saved = outbox.nudge
         await outbox.run(stop)
 

@@ -6,7 +6,6 @@ from importlib import import_module
 from typing import Any
 
 from adapters.store.application import StoredApplication, open_application
-from adapters.store.chain import chained_recorder_env
 from services.settings import SERVICES, Settings
 
 AGENCY_APPLICATIONS = {
@@ -42,7 +41,5 @@ def open_store(settings: Settings, service: str) -> StoredApplication:
         from services.coordination.service import open_coordination
 
         return open_coordination(settings)
-    chained = chained_recorder_env(
-        "postgres" if settings.store.is_postgres else "sqlite") if settings.store.chained else {}
-    return open_application(_resolve(AGENCY_APPLICATIONS[service]), settings.store, service,
-                            **chained)
+    # StoreSettings.env_for picks the chained recorders (ADR 0005).
+    return open_application(_resolve(AGENCY_APPLICATIONS[service]), settings.store, service)

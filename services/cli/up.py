@@ -42,17 +42,21 @@ def start_service(service: str, settings: Settings, env: dict[str, str]) -> subp
         )
 
 
-def wait_healthy(url: str, process: subprocess.Popen[bytes], deadline: float) -> None:
+def wait_healthy(
+    service: str, url: str, process: subprocess.Popen[bytes], deadline: float
+) -> None:
+    """Healthy means *our* service answers: another program may hold the port."""
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"{url} exited with {process.returncode}; see the logs dir")
+            raise RuntimeError(f"{service} exited with {process.returncode}; see the logs dir")
         try:
-            if httpx.get(f"{url}/health", timeout=1.0).status_code == 200:
+            answer = httpx.get(f"{url}/health", timeout=1.0)
+            if answer.status_code == 200 and answer.json().get("service") == service:
                 return
-        except httpx.HTTPError:
+        except (httpx.HTTPError, ValueError):
             pass
         time.sleep(0.1)
-    raise TimeoutError(f"{url} did not become healthy")
+    raise TimeoutError(f"{service} at {url} did not become healthy")
 
 
 def up(
@@ -79,7 +83,7 @@ def up(
             children[service] = start_service(service, settings, env)
         deadline = time.monotonic() + READY_TIMEOUT_SECONDS
         for service in services:
-            wait_healthy(settings.url_of(service), children[service], deadline)
+            wait_healthy(service, settings.url_of(service), children[service], deadline)
             print(f"{service} {settings.url_of(service)}", flush=True)
         print(f"ui {settings.url_of('coordination')}/ui", flush=True)
         if demo:

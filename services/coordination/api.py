@@ -16,6 +16,7 @@ from domain.agencies import Agency
 from domain.case.aggregate import Case
 from services.coordination.application import CoordinationApplication
 from services.coordination.read_model import instant, parse_instant
+from services.coordination.reading import CaseReader
 from services.coordination.views import (
     COORDINATION,
     AlertView,
@@ -57,8 +58,8 @@ def _log_read(request: AnyRequest, person_ref: str, what: str) -> None:
              role=str(principal.role) if principal else None)
 
 
-def _case(app: CoordinationApplication, person_ref: str) -> Case:
-    case = app.find_case(person_ref)
+def _case(reader: CaseReader, person_ref: str) -> Case:
+    case = reader.find(person_ref)
     if case is None:
         raise NotFoundException(f"no case for person {person_ref}")
     return case
@@ -81,20 +82,23 @@ def timeline(
             return sealer.open_all(case.person_ref, details)
 
     entries = [fact_entry(fact, state, viewer, opener) for fact in case.facts]
-    for event in app.events.get(case.id):
-        name = type(event).__name__
-        if name == "AlertRaised":
-            alert = event.alert  # type: ignore[attr-defined]
+    # The alerts come from their read model (one indexed query), not from replaying
+    # every event of the case.
+    for row in app.process_recorder.query(  # type: ignore[attr-defined]
+        "SELECT alert_id, rule, raised_at, resolved_at, message FROM {alert_index} "
+        "WHERE case_id = ?", [str(case.id)],
+    ):
+        raised = parse_instant(row["raised_at"])
+        entries.append(TimelineEntry(
+            event_id=f"alert:{row['alert_id']}", agency=COORDINATION, kind="AlertRaised",
+            effective_at=raised, recorded_at=raised, summary=row["message"],
+            details={"regel": row["rule"]},
+        ))
+        if row["resolved_at"]:
+            resolved = parse_instant(row["resolved_at"])
             entries.append(TimelineEntry(
-                event_id=f"alert:{alert.alert_id}", agency=COORDINATION, kind="AlertRaised",
-                effective_at=alert.raised_at, recorded_at=alert.raised_at,
-                summary=alert.message, details={"regel": str(alert.rule)},
-            ))
-        elif name == "AlertResolved":
-            at = event.resolved_at  # type: ignore[attr-defined]
-            entries.append(TimelineEntry(
-                event_id=f"resolved:{event.alert_id}", agency=COORDINATION,  # type: ignore[attr-defined]
-                kind="AlertResolved", effective_at=at, recorded_at=at,
+                event_id=f"resolved:{row['alert_id']}", agency=COORDINATION,
+                kind="AlertResolved", effective_at=resolved, recorded_at=resolved,
                 summary="Signalen är åtgärdad", details={},
             ))
     entries.sort(key=lambda e: (e.effective_at, e.recorded_at, e.event_id))
@@ -105,12 +109,13 @@ def coordination_router(
     app: CoordinationApplication, sealer: FieldSealer | None = None
 ) -> Router:
     """``sealer`` opens personal fields; without it they read "[krypterad]"."""
+    reader = CaseReader(app)
 
     @get("/cases/{person_ref:str}", sync_to_thread=True, tags=["cases"],
          summary="The shared case of one person")
     def get_case(request: AnyRequest, person_ref: str) -> CaseView:
         _log_read(request, person_ref, "case")
-        return case_view(_case(app, person_ref))
+        return case_view(_case(reader, person_ref))
 
     @get("/cases/{person_ref:str}/timeline", sync_to_thread=True, tags=["cases"],
          summary="The case's unified timeline, paged, filtered by agency and time")
@@ -125,7 +130,7 @@ def coordination_router(
     ) -> TimelinePage:
         _log_read(request, person_ref, "timeline")
         viewer = viewer_of(request.scope.get("user"))
-        entries = timeline(app, _case(app, person_ref), viewer, sealer)
+        entries = timeline(app, _case(reader, person_ref), viewer, sealer)
         if agency:
             entries = [e for e in entries if e.agency == agency]
         if time_from:

@@ -11,6 +11,7 @@ from litestar import Litestar
 from nats.js import JetStreamContext
 
 from adapters.crypto import FieldSealer, PersonKeyStore
+from adapters.nats.names import deadletter_subject
 from adapters.nats.publisher import BatchPublisher
 from adapters.outbox.relay import OutboxRelay
 from adapters.outbox.translator import ContractTranslator
@@ -63,6 +64,7 @@ def coordination_workers(
         outbox = OutboxRelay(
             name="outbox", recorder=application.process_recorder, mapper=application.mapper,
             translate=translator, publisher=BatchPublisher(js),
+            deadletter_subject=deadletter_subject("coordination"),
         )
         application.after_commit.append(outbox.nudge)
         await outbox.run(stop)

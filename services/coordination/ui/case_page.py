@@ -20,6 +20,7 @@ from domain.case.facts import HandOffRequested
 from domain.case.state import CaseState, HandOff, HandOffStatus
 from services.coordination.application import CoordinationApplication
 from services.coordination.read_model import parse_instant
+from services.coordination.reading import CaseReader
 from services.coordination.ui import labels
 from services.coordination.ui.viewer import Viewer
 from services.coordination.views import DetailsOpener, TimelineEntry, fact_entry, mask_sealed
@@ -240,9 +241,10 @@ class CasePages:
         self.app = app
         self.clock = clock
         self.sealer = sealer
+        self.reader = CaseReader(app)
 
     def load(self, person_ref: str) -> Case:
-        case = self.app.find_case(person_ref) if PERSON_REF.match(person_ref) else None
+        case = self.reader.find(person_ref) if PERSON_REF.match(person_ref) else None
         if case is None:
             raise NotFoundException("Det finns inget ärende för den personen.")
         return case

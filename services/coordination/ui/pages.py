@@ -13,7 +13,7 @@ import structlog
 from litestar import Request, Router, get, post
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotAuthorizedException
-from litestar.params import Body
+from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from adapters.pseudonym import InvalidPersonnummer, Pseudonymiser
@@ -37,8 +37,8 @@ def page_router(
 ) -> Router:
     @get("/ui", sync_to_thread=True, include_in_schema=False)
     def caseload_page(
-        request: AnyRequest, kommun: str | None = None, rule: str | None = None,
-        agency: str | None = None, message: str | None = None,
+        request: AnyRequest, kommun: FromQuery[str | None] = None, rule: FromQuery[str | None] = None,
+        agency: FromQuery[str | None] = None, message: FromQuery[str | None] = None,
     ) -> Template | Redirect:
         viewer = viewers.of(request)
         if viewer is None:
@@ -70,13 +70,13 @@ def page_router(
         return Redirect(path=f"/ui/cases/{text}", status_code=303)
 
     @get("/ui/cases/{person_ref:str}", sync_to_thread=True, include_in_schema=False)
-    def case_view(request: AnyRequest, person_ref: str) -> Template | Redirect:
+    def case_view(request: AnyRequest, person_ref: FromPath[str]) -> Template | Redirect:
         viewer = viewers.of(request)
         if viewer is None:
             return Redirect(path="/ui/login")
         page = pages.build(person_ref, viewer)
         # Every read of a case by a person is logged: who, when and which case.
-        log.info("case_viewed", subject=viewer.subject, agency=viewer.agency,
+        log.info("case_read", what="ui", subject=viewer.subject, agency=viewer.agency,
                  role=viewer.role, person_ref=person_ref, version=page.version)
         return Template(template_name="case.html",
                         context={"viewer": viewer, "page": page, "fresh": set()})

@@ -9,6 +9,7 @@ from typing import Any
 
 from litestar import Request, Router, get
 from litestar.exceptions import NotAuthorizedException
+from litestar.params import FromPath, FromQuery
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from services.coordination.application import CoordinationApplication
@@ -40,8 +41,8 @@ def stream_router(
 ) -> Router:
     @get("/ui/live", include_in_schema=False)
     async def caseload_live(
-        request: AnyRequest, kommun: str | None = None, rule: str | None = None,
-        agency: str | None = None,
+        request: AnyRequest, kommun: FromQuery[str | None] = None, rule: FromQuery[str | None] = None,
+        agency: FromQuery[str | None] = None,
     ) -> ServerSentEvent:
         viewer = _require(viewers, request)
         where = CaseloadFilter(kommun=kommun or "", rule=rule or "", agency=agency or "")
@@ -58,13 +59,13 @@ def stream_router(
         ))
 
     @get("/ui/cases/{person_ref:str}/live", include_in_schema=False)
-    async def case_live(request: AnyRequest, person_ref: str) -> ServerSentEvent:
+    async def case_live(request: AnyRequest, person_ref: FromPath[str]) -> ServerSentEvent:
         viewer = _require(viewers, request)
         first = await asyncio.to_thread(pages.build, person_ref, viewer)
         shown = {row.row_id for row in first.rows}
 
         async def version() -> str:
-            found = await asyncio.to_thread(app.find_case, person_ref)
+            found = await asyncio.to_thread(pages.reader.find, person_ref)
             return str(found.version if found else 0)
 
         async def fragment() -> tuple[str, str]:

@@ -272,3 +272,4 @@ async def test_each_agency_serves_its_openapi_at_schema(
     paths = response.json()["paths"]
     assert path in paths
     assert "/persons/{person_ref}/hand-offs/{hand_off_id}/accept" in paths
+

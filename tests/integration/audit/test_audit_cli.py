@@ -14,6 +14,12 @@ from services.settings import Settings
 from .caseload import START, ingest_caseload
 
 
+@pytest.fixture(autouse=True)
+def keep_logging(monkeypatch: pytest.MonkeyPatch) -> None:
+    # main() would point structlog at this test's captured stderr, closed after it.
+    monkeypatch.setattr("adapters.telemetry.logging.configure_logging", lambda *_, **__: None)
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, list[str]]:
     monkeypatch.delenv("SAMLAD_DATABASE_URL", raising=False)

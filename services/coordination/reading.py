@@ -1,0 +1,57 @@
+"""Read-only cases for queries, without rebuilding the case on every read.
+
+``repository.get`` deep-copies the cached case for each caller (so commands cannot
+corrupt the cache) and the copy folds its state again: for a 200-fact case that is
+most of a timeline request. Queries never change a case, so this keeps one private
+copy per case and version, its state folded once, and checks the version with one
+indexed query per read. A newer version (written here or by another replica) misses
+and loads again.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from uuid import UUID
+
+from domain.case.aggregate import Case
+from services.coordination.application import CoordinationApplication
+
+CACHED_CASES = 2048
+
+
+class CaseReader:
+    """``find(person_ref)``: the latest case, shared by readers, never to be changed."""
+
+    def __init__(self, app: CoordinationApplication, size: int = CACHED_CASES) -> None:
+        self._app = app
+        self._size = size
+        self._lock = threading.Lock()
+        self._cases: OrderedDict[UUID, Case] = OrderedDict()
+
+    def _latest_version(self, case_id: UUID) -> int | None:
+        latest = self._app.recorder.select_events(case_id, desc=True, limit=1)
+        return latest[0].originator_version if latest else None
+
+    def find(self, person_ref: str) -> Case | None:
+        case_id = Case.create_id(person_ref)
+        version = self._latest_version(case_id)
+        if version is None:
+            return None
+        with self._lock:
+            cached = self._cases.get(case_id)
+            if cached is not None and cached.version == version:
+                self._cases.move_to_end(case_id)
+                return cached
+        case = self._app.find_case(person_ref)  # a deep copy nobody else holds
+        if case is None:
+            return None
+        _ = case.state  # fold once, while the copy is still private
+        with self._lock:
+            current = self._cases.get(case_id)
+            if current is None or current.version <= case.version:
+                self._cases[case_id] = case
+                self._cases.move_to_end(case_id)
+            while len(self._cases) > self._size:
+                self._cases.popitem(last=False)
+        return case

@@ -1,0 +1,1 @@
+"""The case workers' UI in process: pages, live stream and the timeline read path."""
