@@ -25,6 +25,7 @@ class Access(StrEnum):
     RECORD = "record"  # reads an agency's own record
     CASE = "case"  # reads the shared case, its timeline, the caseload and alerts
     OPS = "ops"  # operational views of the coordination service
+    AUDIT = "audit"  # the auditor's views: indicators, access log, a case as of a date
     NONE = "none"  # no one: a write on coordination outside the UI
 
 
@@ -41,6 +42,7 @@ RULES: dict[Access, dict[Role, Reach]] = {
     Access.CASE: {Role.CASE_WORKER: Reach.ANY, Role.COORDINATOR: Reach.ANY,
                   Role.AUDITOR: Reach.ANY, Role.SYSTEM: Reach.ANY},
     Access.OPS: {Role.AUDITOR: Reach.ANY, Role.SYSTEM: Reach.ANY},
+    Access.AUDIT: {Role.AUDITOR: Reach.ANY},
     Access.NONE: {},
 }
 """Auditors read only (no COMMAND), and only the shared side (no agency RECORD)."""
@@ -49,6 +51,7 @@ _OPEN = re.compile(
     r"^/(health|ready|schema(/.*)?|swagger(/.*)?|contracts(/.*)?|favicon\.ico|ui/static/.*)$"
 )
 _UI = re.compile(r"^/ui(/.*)?$")
+_AUDIT = re.compile(r"^/(audit(/.*)?|cases/[^/]+/as-of)$")
 _SAFE = frozenset({"GET", "HEAD"})
 
 
@@ -65,6 +68,8 @@ def access_of(service: str, method: str, path: str) -> Access:
             return Access.UI
         if path.startswith("/ops/"):
             return Access.OPS
+        if _AUDIT.match(path):
+            return Access.AUDIT
         return Access.CASE if method.upper() in _SAFE else Access.NONE
     return Access.RECORD if method.upper() in _SAFE else Access.COMMAND
 

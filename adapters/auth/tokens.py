@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import jwt
 
@@ -91,7 +91,7 @@ def issue_token(
 
 def verify_token(key: bytes, token: str, *, now: datetime | None = None) -> Principal:
     """The principal a valid token names; ``InvalidToken`` says why not."""
-    options = {"require": ["exp", "iat", "sub", "iss", "aud"]}
+    options: Any = {"require": ["exp", "iat", "sub", "iss", "aud"]}
     try:
         if now is None:
             claims = jwt.decode(token, key, algorithms=[ALGORITHM], audience=AUDIENCE,
@@ -106,7 +106,7 @@ def verify_token(key: bytes, token: str, *, now: datetime | None = None) -> Prin
     except jwt.PyJWTError as error:
         raise InvalidToken(str(error)) from None
     try:
-        role = Role(claims.get("role"))
+        role = Role(str(claims.get("role")))
     except ValueError:
         raise InvalidToken(f"unknown role {claims.get('role')!r}") from None
     agency = claims.get("agency")

@@ -41,6 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--demo", action="store_true", help="load a demo caseload")
     up.add_argument("--demo-persons", type=int, default=500)
     up.add_argument("--host", default=None)
+    up.add_argument("--checkpoint-every", type=float, default=60.0,
+                    help="seconds between signed chain-head checkpoints (0: none)")
     up.add_argument("--services", default=",".join(SERVICES),
                     help="comma-separated subset to start (default: all)")
     for service in SERVICES:
@@ -79,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         return up(
             _settings(args), demo=args.demo, demo_persons=args.demo_persons,
             services=tuple(s for s in args.services.split(",") if s),
+            checkpoint_every=args.checkpoint_every,
         )
     if args.command == "serve":
         from services.cli.serve import serve

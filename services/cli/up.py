@@ -42,6 +42,18 @@ def start_service(service: str, settings: Settings, env: dict[str, str]) -> subp
         )
 
 
+def start_checkpoints(
+    settings: Settings, env: dict[str, str], every: float
+) -> subprocess.Popen[bytes]:
+    """Signed chain heads on NATS at intervals, so a rewritten store is caught."""
+    with (settings.data_dir / "logs" / "audit.log").open("ab") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", "services.cli.main", "audit", "checkpoint",
+             "--every", str(every)],
+            env=env, stdout=log, stderr=log, stdin=subprocess.DEVNULL,
+        )
+
+
 def wait_healthy(
     service: str, url: str, process: subprocess.Popen[bytes], deadline: float
 ) -> None:
@@ -62,6 +74,7 @@ def wait_healthy(
 def up(
     settings: Settings, *, demo: bool, demo_persons: int,
     services: tuple[str, ...] = SERVICES,
+    checkpoint_every: float = 60.0,
 ) -> int:
     stopping = False
 
@@ -86,6 +99,8 @@ def up(
             wait_healthy(service, settings.url_of(service), children[service], deadline)
             print(f"{service} {settings.url_of(service)}", flush=True)
         print(f"ui {settings.url_of('coordination')}/ui", flush=True)
+        if checkpoint_every:
+            children["audit"] = start_checkpoints(settings, env, checkpoint_every)
         if demo:
             from services.demo.loader import load_demo
 

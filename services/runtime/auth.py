@@ -76,7 +76,7 @@ class BearerAuth(AbstractAuthenticationMiddleware):
         try:
             principal = verify_token(self.key, token)
         except InvalidToken as error:
-            access = access_of(self.service, connection.scope.get("method", "GET"),
+            access = access_of(self.service, str(connection.scope.get("method", "GET")),
                                connection.scope["path"])
             if access in (Access.OPEN, Access.UI):
                 # A stale cookie must not lock anyone out of the login page or a probe.
@@ -96,7 +96,7 @@ def authorizer(service: str) -> Guard:
     def authorize(
         connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
     ) -> None:
-        method = connection.scope.get("method", "GET")
+        method = str(connection.scope.get("method", "GET"))
         access = access_of(service, method, connection.scope["path"])
         principal: Principal | None = connection.scope.get("user")
         decision = decide(access, service, principal)

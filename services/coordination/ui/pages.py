@@ -37,7 +37,9 @@ def page_router(
 ) -> Router:
     @get("/ui", sync_to_thread=True, include_in_schema=False)
     def caseload_page(
-        request: AnyRequest, kommun: FromQuery[str | None] = None, rule: FromQuery[str | None] = None,
+        request: AnyRequest,
+        kommun: FromQuery[str | None] = None,
+        rule: FromQuery[str | None] = None,
         agency: FromQuery[str | None] = None, message: FromQuery[str | None] = None,
     ) -> Template | Redirect:
         viewer = viewers.of(request)

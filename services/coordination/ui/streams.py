@@ -41,7 +41,9 @@ def stream_router(
 ) -> Router:
     @get("/ui/live", include_in_schema=False)
     async def caseload_live(
-        request: AnyRequest, kommun: FromQuery[str | None] = None, rule: FromQuery[str | None] = None,
+        request: AnyRequest,
+        kommun: FromQuery[str | None] = None,
+        rule: FromQuery[str | None] = None,
         agency: FromQuery[str | None] = None,
     ) -> ServerSentEvent:
         viewer = _require(viewers, request)

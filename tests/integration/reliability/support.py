@@ -60,7 +60,8 @@ class ServiceProcess:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._data_dir = data_dir
-        self._env = {k: v for k, v in os.environ.items() if not k.startswith("SAMLAD_")} | {
+        elsewhere = ("SAMLAD_DATABASE_URL", "SAMLAD_DATABASE_NAMESPACE", "SAMLAD_PARTITIONS_OWNED")
+        self._env = {k: v for k, v in os.environ.items() if k not in elsewhere} | {
             "SAMLAD_DATA_DIR": str(data_dir),
             "SAMLAD_NATS_URL": nats_url,
             "SAMLAD_NATS_REPLICAS": "1",

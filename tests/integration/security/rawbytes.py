@@ -15,7 +15,10 @@ def holding(root: Path, needles: list[bytes], *, skip: tuple[str, ...] = ()) -> 
     for path in files_under(root):
         if any(part in skip for part in path.relative_to(root).parts):
             continue
-        data = path.read_bytes()
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            continue  # a running server's temporary file (e.g. o.dat.tmp), renamed away
         hits += [f"{path.relative_to(root)}: {needle!r}" for needle in needles if needle in data]
     return hits
 

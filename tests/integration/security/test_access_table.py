@@ -52,6 +52,8 @@ EXPECTED: dict[Access, dict[str, Any]] = {
     Access.OPS: dict.fromkeys(_OWN_AGENCY_ONLY, FORBIDDEN)
     | {"anonymous": UNAUTHENTICATED, "forged": UNAUTHENTICATED,
        "auditor": OK, "system@own": OK, "system@other": OK, "system@forbund": OK},
+    Access.AUDIT: dict.fromkeys(_OWN_AGENCY_ONLY, FORBIDDEN)
+    | {"anonymous": UNAUTHENTICATED, "forged": UNAUTHENTICATED, "auditor": OK},
     Access.NONE: dict.fromkeys(_OWN_AGENCY_ONLY, FORBIDDEN)
     | {"anonymous": UNAUTHENTICATED, "forged": UNAUTHENTICATED},
 }

@@ -21,6 +21,8 @@ def principal(role: Role, agency: str | None) -> Principal:
     ("af", "GET", "/persons/{person_ref:str}", Access.RECORD),
     ("coordination", "GET", "/cases/{person_ref:str}/timeline", Access.CASE),
     ("coordination", "GET", "/ops/gaps", Access.OPS),
+    ("coordination", "GET", "/audit/access-log", Access.AUDIT),
+    ("coordination", "GET", "/cases/{person_ref:str}/as-of", Access.AUDIT),
     ("coordination", "POST", "/cases", Access.NONE),
     ("coordination", "GET", "/ui/cases/{person_ref:str}", Access.UI),
 ])
