@@ -9,6 +9,8 @@
    models included.
 
 ``python -m bench.ingest [--persons 200] [--per-person 25]``. Prints; asserts nothing.
+With ``SAMLAD_DATABASE_URL`` set it runs on PostgreSQL, in schemas of its own that it
+drops at the end.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import time
 import uuid
 from pathlib import Path
 
+import psycopg
 from eventsourcing.domain import Aggregate, event
 
 from adapters.nats.connection import connect
@@ -106,16 +109,37 @@ async def ingest_rate(settings: Settings, total: int) -> float:
         app.close()
 
 
+def drop_schemas(settings: Settings) -> None:
+    """PostgreSQL: the run's own schemas go when it ends."""
+    if settings.database_url is None:
+        return
+    with psycopg.connect(settings.database_url, autocommit=True) as conn:
+        rows = conn.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE %s",
+                            (settings.database_namespace + "%",)).fetchall()
+        for (name,) in rows:
+            conn.execute(f'DROP SCHEMA "{name}" CASCADE')
+
+
 async def run(data_dir: Path, persons: int, per_person: int) -> None:
+    async with running_nats(data_dir) as nats:
+        settings = Settings.from_env(
+            data_dir=data_dir, nats_url=nats.url, nats_replicas=1,
+            database_namespace=f"bench{uuid.uuid4().hex[:8]}_",
+        )
+        try:
+            await measure(settings, persons, per_person)
+        finally:
+            drop_schemas(settings)
+
+
+async def measure(settings: Settings, persons: int, per_person: int) -> None:
     messages, _ = kommun_messages(persons, per_person)
     total = len(messages)
-    async with running_nats(data_dir) as nats:
-        settings = Settings.from_env(data_dir=data_dir, nats_url=nats.url, nats_replicas=1)
-        store = "PostgreSQL" if settings.store.is_postgres else "SQLite"
-        print(f"ingest benchmark: {total} events, {persons} persons, store {store}")
-        published = await publish_rate(settings, messages)
-        saved = await asyncio.to_thread(save_rate, settings, persons, per_person)
-        ingested = await ingest_rate(settings, total)
+    store = "PostgreSQL" if settings.store.is_postgres else "SQLite"
+    print(f"ingest benchmark: {total} events, {persons} persons, store {store}", flush=True)
+    published = await publish_rate(settings, messages)
+    saved = await asyncio.to_thread(save_rate, settings, persons, per_person)
+    ingested = await ingest_rate(settings, total)
     print(f"  jetstream async publish   {published:10.0f} events/s")
     print(f"  eventsourcing batch save  {saved:10.0f} events/s")
     print(f"  coordination ingest       {ingested:10.0f} events/s")
