@@ -11,8 +11,9 @@ import base64
 import hashlib
 import hmac
 import re
-import secrets
 from pathlib import Path
+
+from adapters.keyfile import read_or_create_key
 
 _PNR = re.compile(r"^(?:19|20)?(\d{6})[-+]?(\d{4})$")
 
@@ -56,9 +57,5 @@ class Pseudonymiser:
 
     @classmethod
     def from_file(cls, path: Path) -> Pseudonymiser:
-        """Load the key, creating it (mode 0600) on first use of a data dir."""
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(secrets.token_bytes(32))
-            path.chmod(0o600)
-        return cls(path.read_bytes())
+        """Load the key, creating it (mode 0600, atomically) on first use of a data dir."""
+        return cls(read_or_create_key(path))

@@ -29,6 +29,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     log_level: str = "INFO"
     log_json: bool = True
     traces_exporter: str | None = None
+    # The UI's pick-an-agency login is for development only: in production the
+    # organisation's identity provider issues the tokens (SAMLAD_DEV_LOGIN=0).
+    dev_login: bool = True
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -46,6 +49,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "log_level": env.get("SAMLAD_LOG_LEVEL", "INFO"),
             "log_json": env.get("SAMLAD_LOG_FORMAT", "json") == "json",
             "traces_exporter": env.get("OTEL_TRACES_EXPORTER") or None,
+            "dev_login": env.get("SAMLAD_DEV_LOGIN", "1") != "0",
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

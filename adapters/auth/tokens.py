@@ -15,8 +15,8 @@ from typing import Any, Protocol
 
 import jwt
 
-from adapters.auth.keyfile import read_or_create_key
 from adapters.auth.principal import Principal, Role
+from adapters.keyfile import read_or_create_key
 
 __all__ = [
     "DEFAULT_TTL",

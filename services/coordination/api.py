@@ -49,6 +49,12 @@ def viewer_of(principal: Principal | None) -> Agency | None:
     return Agency(principal.agency)
 
 
+def own_agency_only(request: AnyRequest, asked: str | None) -> str | None:
+    """Lists across cases show an agency's worker only the cases it is involved in."""
+    viewer = viewer_of(request.scope.get("user"))
+    return asked if viewer is None else str(viewer)
+
+
 def _log_read(request: AnyRequest, person_ref: str, what: str) -> None:
     """Every read of a case is logged: who, when (the log's time) and which case."""
     principal: Principal | None = request.scope.get("user")
@@ -146,12 +152,14 @@ def coordination_router(
 
     @get("/cases", sync_to_thread=True, tags=["cases"], summary="The caseload, alerts first")
     def list_cases(
+        request: AnyRequest,
         kommun: str | None = None,
         agency: str | None = None,
         with_alerts: bool = False,
         offset: Annotated[int, Parameter(ge=0)] = 0,
         limit: Annotated[int, Parameter(ge=1, le=MAX_PAGE)] = 100,
     ) -> list[CaseSummary]:
+        agency = own_agency_only(request, agency)
         where, params = ["1 = 1"], []
         if kommun:
             where.append("kommun = ?")
@@ -172,6 +180,7 @@ def coordination_router(
     @get("/alerts", sync_to_thread=True, tags=["alerts"],
          summary="Alerts, filtered by agency, kommun, rule and age")
     def list_alerts(
+        request: AnyRequest,
         agency: str | None = None,
         kommun: str | None = None,
         rule: str | None = None,
@@ -179,6 +188,7 @@ def coordination_router(
         include_resolved: bool = False,
         limit: Annotated[int, Parameter(ge=1, le=MAX_PAGE)] = 100,
     ) -> list[AlertView]:
+        agency = own_agency_only(request, agency)
         where, params = ["1 = 1"], []
         if not include_resolved:
             where.append("resolved_at IS NULL")

@@ -89,7 +89,11 @@ def changes_for(case: Case, policy: RulePolicy, now: datetime) -> list[Change]:
             "case_id": str(case.id),
             "person_ref": case.person_ref,
             "kommun": state.kommun,
-            "agencies": _agency_list(lane.agency for lane in state.lanes),
+            # The enrolling agency is involved even before it has a lane of its own.
+            "agencies": _agency_list(
+                {lane.agency for lane in state.lanes}
+                | ({state.enrolled_by} if state.enrolled_by else set())
+            ),
             "active_agencies": _agency_list(
                 lane.agency for lane in state.lanes if lane.status == LaneStatus.ACTIVE
             ),

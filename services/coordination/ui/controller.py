@@ -36,6 +36,7 @@ def ui_router(
         path="/ui/static", directories=[STATIC_DIR], name="ui-static"
     )
     return Router(path="/", route_handlers=[
-        page_router(app, settings, viewers, pages), session_router(viewers),
+        page_router(app, settings, viewers, pages),
+        session_router(viewers, enabled=settings.dev_login),
         stream_router(app, viewers, broadcaster, pages), static,
     ])

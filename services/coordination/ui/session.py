@@ -9,6 +9,7 @@ import structlog
 from litestar import Router, get, post
 from litestar.datastructures import Cookie
 from litestar.enums import RequestEncodingType
+from litestar.exceptions import PermissionDeniedException
 from litestar.params import Body
 from litestar.response import Redirect, Template
 
@@ -23,7 +24,7 @@ class LoginForm(msgspec.Struct, kw_only=True):
     role: str = "handlaggare"
 
 
-def session_router(viewers: Viewers) -> Router:
+def session_router(viewers: Viewers, *, enabled: bool = True) -> Router:
     @get("/ui/login", include_in_schema=False)
     async def login_page() -> Template:
         return Template(template_name="login.html",
@@ -33,6 +34,9 @@ def session_router(viewers: Viewers) -> Router:
     async def login(
         data: Annotated[LoginForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
     ) -> Redirect:
+        if not enabled:
+            # Anyone reaching this form could otherwise act as any agency.
+            raise PermissionDeniedException("the development login is switched off")
         agency = Agency(data.agency) if data.agency in set(Agency) else None
         value = viewers.login_token(agency, data.role)
         log.info("ui_login", agency=str(agency) if agency else None, role=data.role)

@@ -10,6 +10,7 @@ nothing else than its opening, its facts and its alerts.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -49,7 +50,7 @@ async def applied_facts(client: httpx.AsyncClient, url: str) -> int:
 
 
 async def test_a_coordination_service_killed_mid_stream_applies_every_event_exactly_once(
-    tmp_path: Path,
+    tmp_path: Path, record_property: Callable[[str, object], None]
 ) -> None:
     messages, event_ids = kommun_messages()
     async with running_nats(tmp_path) as nats:
@@ -75,6 +76,7 @@ async def test_a_coordination_service_killed_mid_stream_applies_every_event_exac
                 coordination.kill()
                 before_restart = _applied_in_store(tmp_path)
                 assert 0 < before_restart < TOTAL, f"killed after {before_restart} applied"
+                record_property("applied_at_kill", before_restart)
 
                 await coordination.start()
 
