@@ -1,0 +1,143 @@
+"""Deadlines fall due through the index, survive restarts, and alerts travel on NATS."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from litestar.testing import AsyncTestClient
+
+from adapters.auth.testing import auth_headers
+from adapters.nats.connection import connect
+from adapters.nats.names import EVENTS_STREAM, alerts_consumer
+from adapters.nats.publisher import BatchPublisher, OutgoingMessage
+from adapters.nats.settings import NatsSettings
+from adapters.nats.testing import new_person_ref, running_nats
+from contracts.base import IntegrationEvent
+from contracts.common import HandOffAccepted, HandOffRequested
+from contracts.envelope import decode_message, encode_structured
+from contracts.registry import REGISTRY
+from contracts.subjects import subject_for
+from services.coordination.service import create_app
+from services.settings import Settings
+
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+async def _publish(settings: NatsSettings, agency: str, event: IntegrationEvent) -> None:
+    spec = REGISTRY.spec(agency, type(event))
+    event_id = str(uuid.uuid4())
+    payload = encode_structured(
+        event, spec=spec, id=event_id, source=f"urn:samlad:{agency}", time=event.recorded_at
+    )
+    client = await connect(settings, agency)
+    await BatchPublisher(client.jetstream()).publish(
+        [OutgoingMessage(subject_for(spec, event.person_ref), payload, {"Nats-Msg-Id": event_id})]
+    )
+    await client.close()
+
+
+def _hand_off(person_ref: str, at: datetime) -> HandOffRequested:
+    return HandOffRequested(person_ref=person_ref, effective_at=at, recorded_at=at,
+                            hand_off_id="h-1", to_agency="af", reason="matchning")
+
+
+async def _within(seconds: float, probe: Callable[[], Awaitable[Any]]) -> Any:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while True:
+        result = await probe()
+        if result or loop.time() > deadline:
+            return result
+        await asyncio.sleep(0.02)
+
+
+def _open_alerts(client: AsyncTestClient[Any], headers: dict[str, str]):  # type: ignore[no-untyped-def]
+    async def probe() -> list[dict[str, Any]]:
+        return (await client.get("/alerts", headers=headers)).json()  # type: ignore[no-any-return]
+
+    return probe
+
+
+async def test_an_unanswered_hand_off_raises_its_alert_within_a_second_of_falling_due(
+    tmp_path: Path,
+) -> None:
+    clock = [START]
+    async with running_nats(tmp_path) as nats:
+        settings = Settings(data_dir=tmp_path, nats_url=nats.url, log_json=False)
+        headers = auth_headers(settings, None, "auditor")
+        async with AsyncTestClient(create_app(settings, clock=lambda: clock[0])) as client:
+            person_ref = new_person_ref()
+            await _publish(nats.settings, "kommun", _hand_off(person_ref, START))
+            assert await _within(5, lambda: _case_facts(client, headers, person_ref))
+            assert await _open_alerts(client, headers)() == []
+
+            clock[0] = START + timedelta(days=5, seconds=1)  # the answer is now overdue
+            alerts = await _within(1.0, _open_alerts(client, headers))
+
+    assert [a["rule"] for a in alerts] == ["hand_off_unanswered"]
+
+
+async def test_a_deadline_that_fell_due_while_the_service_was_down_fires_at_start(
+    tmp_path: Path,
+) -> None:
+    clock = [START]
+    async with running_nats(tmp_path) as nats:
+        settings = Settings(data_dir=tmp_path, nats_url=nats.url, log_json=False)
+        headers = auth_headers(settings, None, "auditor")
+        person_ref = new_person_ref()
+        async with AsyncTestClient(create_app(settings, clock=lambda: clock[0])) as client:
+            await _publish(nats.settings, "kommun", _hand_off(person_ref, START))
+            assert await _within(5, lambda: _case_facts(client, headers, person_ref))
+
+        clock[0] = START + timedelta(days=30)  # down for a month
+        async with AsyncTestClient(create_app(settings, clock=lambda: clock[0])) as client:
+            alerts = await _within(1.0, _open_alerts(client, headers))
+
+    assert [a["rule"] for a in alerts] == ["hand_off_unanswered"]
+
+
+async def test_alerts_are_raised_and_resolved_on_nats_for_the_agencies(tmp_path: Path) -> None:
+    now = datetime.now(UTC)
+    async with running_nats(tmp_path) as nats:
+        settings = Settings(data_dir=tmp_path, nats_url=nats.url, log_json=False)
+        async with AsyncTestClient(create_app(settings)):
+            person_ref = new_person_ref()
+            # Back-dated: the deadline passed long ago, so the alert is raised at once.
+            await _publish(nats.settings, "kommun", _hand_off(person_ref, now - timedelta(days=9)))
+            af = await connect(nats.settings, "af")
+            subscription = await af.jetstream().pull_subscribe_bind(
+                alerts_consumer("af"), stream=EVENTS_STREAM
+            )
+            raised = await _next_alert(subscription, person_ref)
+            await _publish(nats.settings, "af", HandOffAccepted(
+                person_ref=person_ref, effective_at=now, recorded_at=now, hand_off_id="h-1",
+                from_agency="kommun",
+            ))
+            resolved = await _next_alert(subscription, person_ref)
+            await af.close()
+
+    assert raised.spec.name == "alert-raised"
+    assert raised.event.rule == "hand_off_unanswered"  # type: ignore[attr-defined]
+    assert resolved.spec.name == "alert-resolved"
+    assert resolved.event.alert_id == raised.event.alert_id  # type: ignore[attr-defined]
+
+
+async def _next_alert(subscription: Any, person_ref: str) -> Any:
+    while True:
+        for message in await subscription.fetch(1, timeout=10):
+            await message.ack()
+            received = decode_message(message.data, message.headers)
+            if received.event.person_ref == person_ref:
+                return received
+
+
+async def _case_facts(
+    client: AsyncTestClient[Any], headers: dict[str, str], person_ref: str
+) -> int:
+    response = await client.get(f"/cases/{person_ref}", headers=headers)
+    return int(response.json()["facts"]) if response.status_code == 200 else 0
