@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import signal
 from contextlib import ExitStack
 
 import msgspec
@@ -42,6 +43,10 @@ def serve(service: str, settings: Settings) -> None:
             provision(server.client_settings)
             settings = msgspec.structs.replace(settings, nats_url=server.url)
         app = load_factory(service)(settings)
+        # uvicorn shuts down gracefully on SIGTERM/SIGINT, then re-raises the signal to
+        # the handler it found; a no-op one lets a clean stop exit with status 0.
+        for stop_signal in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(stop_signal, lambda *_: None)
         uvicorn.run(
             app, host=settings.host, port=settings.ports[service], log_level="warning",
             access_log=False, timeout_graceful_shutdown=10,
