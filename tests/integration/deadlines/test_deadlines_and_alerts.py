@@ -141,3 +141,47 @@ async def _case_facts(
 ) -> int:
     response = await client.get(f"/cases/{person_ref}", headers=headers)
     return int(response.json()["facts"]) if response.status_code == 200 else 0
+
+
+async def test_alerts_can_be_filtered_by_agency_kommun_rule_and_age(tmp_path: Path) -> None:
+    from contracts.common import ContactLost
+    from contracts.kommun import PersonEnrolled
+
+    now = datetime.now(UTC)
+    old = now - timedelta(days=20)
+    async with running_nats(tmp_path) as nats:
+        settings = Settings(data_dir=tmp_path, nats_url=nats.url, log_json=False)
+        headers = auth_headers(settings, None, "auditor")
+        async with AsyncTestClient(create_app(settings)) as client:
+            falun, leksand = new_person_ref(), new_person_ref()
+            for person_ref, kommun in ((falun, "Falun"), (leksand, "Leksand")):
+                await _publish(nats.settings, "kommun", PersonEnrolled(
+                    person_ref=person_ref, effective_at=old, recorded_at=old, kommun=kommun,
+                    gender="kvinna", birth_year=1990, target_groups=[],
+                ))
+            await _publish(nats.settings, "kommun", _hand_off(falun, old))
+            await _publish(nats.settings, "fk", ContactLost(
+                person_ref=leksand, effective_at=old, recorded_at=old))
+
+            async def both_raised() -> list[dict[str, Any]]:
+                alerts = await _open_alerts(client, headers)()
+                rules = {a["rule"] for a in alerts}
+                return alerts if {"hand_off_unanswered", "lost_contact"} <= rules else []
+
+            assert await _within(10, both_raised)
+
+            async def query(**params: str) -> set[tuple[str, str]]:
+                found = (await client.get("/alerts", params=params, headers=headers)).json()
+                return {(a["person_ref"], a["rule"]) for a in found}
+
+            by_rule = await query(rule="lost_contact")
+            by_kommun = await query(kommun="Falun")
+            by_agency = await query(agency="af")
+            too_old = await query(raised_before=(now - timedelta(days=1)).isoformat())
+
+    assert by_rule == {(leksand, "lost_contact")}
+    assert (falun, "hand_off_unanswered") in by_kommun
+    assert all(person == falun for person, _ in by_kommun)
+    assert (falun, "hand_off_unanswered") in by_agency
+    assert (leksand, "lost_contact") not in by_agency
+    assert too_old == set()
