@@ -28,9 +28,9 @@ from eventsourcing.domain import Aggregate, event
 from adapters.nats.connection import connect
 from adapters.nats.publisher import BatchPublisher
 from adapters.nats.testing import running_nats
+from adapters.nats.workload import kommun_messages
 from adapters.store.application import StoredApplication, open_application
 from adapters.telemetry.logging import configure_logging
-from bench.workload import kommun_messages
 from services.coordination.application import CoordinationApplication
 from services.coordination.service import coordination_workers, open_coordination
 from services.runtime.clock import utc_now

@@ -7,13 +7,6 @@ time order, with the agency that recorded it.
 
 from __future__ import annotations
 
-import os
-import queue
-import signal
-import socket
-import subprocess
-import sys
-import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -23,61 +16,22 @@ import httpx
 import pytest
 
 from adapters.auth.testing import auth_headers
+from services.cli.testing import RunningSamlad
 from services.demo.personnummer import personnummer
 from services.settings import Settings
 
-ROOT = Path(__file__).resolve().parents[2]
-SERVICES = ("kommun", "af", "fk", "region", "coordination")
-START_SECONDS = 90.0
 FOLD_SECONDS = 30.0
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _read_urls(process: subprocess.Popen[str], deadline: float) -> dict[str, str]:
-    """The ``name url`` lines ``samlad up`` prints, until it says it is up."""
-    assert process.stdout is not None
-    lines: queue.Queue[str] = queue.Queue()
-    # A thread reads, so the deadline holds even while the process prints nothing.
-    threading.Thread(target=lambda: [lines.put(line) for line in process.stdout or ()],
-                     daemon=True).start()
-    urls: dict[str, str] = {}
-    while time.monotonic() < deadline:
-        try:
-            line = lines.get(timeout=0.5)
-        except queue.Empty:
-            assert process.poll() is None, f"samlad up exited with {process.returncode}"
-            continue
-        if line.startswith("samlad is up"):
-            return urls
-        name, _, url = line.strip().partition(" ")
-        urls[name] = url
-    raise TimeoutError(f"samlad up did not come up; saw {urls}")
 
 
 @pytest.fixture
 def samlad(tmp_path: Path) -> Iterator[dict[str, str]]:
-    data_dir = tmp_path / "data"
-    ports = [arg for service in SERVICES for arg in (f"--{service}-port", str(_free_port()))]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SAMLAD_")}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "services.cli.main", "up", "--data-dir", str(data_dir),
-         *ports],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-    )
+    running = RunningSamlad(tmp_path / "data")
     try:
-        urls = _read_urls(process, time.monotonic() + START_SECONDS)
-        yield urls | {"data_dir": str(data_dir)}
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=60) == 0
+        urls = running.wait_until_up().urls
+        yield urls | {"data_dir": str(running.data_dir)}
+        assert running.stop() == 0
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+        running.kill()
 
 
 def _ok(response: httpx.Response) -> dict[str, object]:

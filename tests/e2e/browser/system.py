@@ -7,26 +7,15 @@ by calling the agency APIs over HTTP with each agency's bearer token, back-dated
 
 from __future__ import annotations
 
-import os
-import queue
 import random
-import signal
-import subprocess
-import sys
-import threading
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
 
 from adapters.auth.testing import auth_headers
-from adapters.nats.server import free_port
-from services.settings import SERVICES
-
-START_TIMEOUT_SECONDS = 90.0
-STOP_TIMEOUT_SECONDS = 30.0
+from services.cli.testing import RunningSamlad
 
 Json = dict[str, Any]
 
@@ -49,55 +38,8 @@ def new_personnummer() -> str:
     return f"{digits[:8]}-{digits[8:]}{(10 - total % 10) % 10}"
 
 
-class Samlad:
-    """A running `samlad up`: its process, data dir and the URL of each service."""
-
-    def __init__(self, data_dir: Path) -> None:
-        self.data_dir = data_dir
-        self.urls: dict[str, str] = {}
-        ports = [a for s in SERVICES for a in (f"--{s}-port", str(free_port()))]
-        env = {k: v for k, v in os.environ.items() if not k.startswith("SAMLAD_")}
-        log = (data_dir.parent / "samlad-up.log").open("w")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "services.cli.main", "up", "--data-dir", str(data_dir),
-             *ports],
-            stdout=subprocess.PIPE, stderr=log, stdin=subprocess.DEVNULL, text=True,
-            env=env | {"SAMLAD_LOG_LEVEL": "WARNING"},
-        )
-        log.close()
-        self._lines: queue.Queue[str | None] = queue.Queue()
-        threading.Thread(target=self._pump, daemon=True).start()
-
-    def _pump(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self._lines.put(line.strip())
-        self._lines.put(None)
-
-    def wait_until_up(self) -> None:
-        deadline = time.monotonic() + START_TIMEOUT_SECONDS
-        while time.monotonic() < deadline:
-            try:
-                line = self._lines.get(timeout=0.5)
-            except queue.Empty:
-                continue
-            if line is None:
-                raise RuntimeError(f"samlad up exited with {self.process.wait()}")
-            if line.startswith("samlad is up"):
-                return
-            name, _, url = line.partition(" ")
-            if url.startswith("http"):
-                self.urls[name] = url
-        raise TimeoutError(f"samlad up was not up within {START_TIMEOUT_SECONDS} s")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=STOP_TIMEOUT_SECONDS)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+class Samlad(RunningSamlad):
+    """A running `samlad up` for the browser: the UI's address besides the services'."""
 
     @property
     def ui(self) -> str:

@@ -24,9 +24,8 @@ from adapters.nats.names import EVENTS_STREAM, coordination_consumer
 from adapters.nats.publisher import OutgoingMessage
 from adapters.nats.server import free_port
 from adapters.nats.testing import new_person_ref
+from adapters.nats.workload import kommun_event
 from adapters.outbox.translator import integration_event_id
-from contracts import kommun
-from contracts.base import IntegrationEvent
 from contracts.envelope import encode_structured
 from contracts.registry import REGISTRY
 from contracts.subjects import subject_for
@@ -125,22 +124,6 @@ class ServiceProcess:
             self._process.wait()
 
 
-def _kommun_event(person_ref: str, index: int, at: datetime) -> IntegrationEvent:
-    common = {"person_ref": person_ref, "effective_at": at, "recorded_at": at}
-    if index == 0:
-        return kommun.PersonEnrolled(
-            **common, kommun="Lund", gender="kvinna", birth_year=1985, target_groups=[]
-        )
-    intervention_id = f"i{(index + 1) // 2}"
-    if index % 2:
-        return kommun.InterventionStarted(
-            **common, intervention_id=intervention_id, intervention_type="arbetstraning"
-        )
-    return kommun.InterventionEnded(
-        **common, intervention_id=intervention_id, further_support_needed=True
-    )
-
-
 def kommun_messages(
     persons: int = PERSONS, per_person: int = EVENTS_PER_PERSON
 ) -> tuple[list[OutgoingMessage], dict[str, list[str]]]:
@@ -156,7 +139,7 @@ def kommun_messages(
         at = start + timedelta(seconds=index)
         for person_ref, person_ids in ids.items():
             position = len(messages) + 1
-            event = _kommun_event(person_ref, index, at)
+            event = kommun_event(person_ref, index, at)
             spec = REGISTRY.spec("kommun", type(event))
             event_id = integration_event_id("reliability-kommun", position)
             payload = encode_structured(

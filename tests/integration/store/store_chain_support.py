@@ -7,27 +7,17 @@ local default; skip only if unreachable, fail instead under ``SAMLAD_REQUIRE_POS
 
 from __future__ import annotations
 
-import os
 import uuid
 from urllib.parse import urlsplit
 
 import psycopg
-import pytest
 from eventsourcing.postgres import PostgresDatastore
 
-DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
+from adapters.store.testing import postgres_url_or_skip
 
 
 def postgres_url() -> str:
-    url = os.environ.get("SAMLAD_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
-    try:
-        with psycopg.connect(url, connect_timeout=3) as conn:
-            conn.execute("SELECT 1")
-    except psycopg.Error as error:
-        if os.environ.get("SAMLAD_REQUIRE_POSTGRES") == "1":
-            pytest.fail(f"PostgreSQL required but unreachable at {url}: {error}")
-        pytest.skip(f"PostgreSQL unreachable at {url}: {error}")
-    return url
+    return postgres_url_or_skip()
 
 
 def create_schema(url: str) -> str:

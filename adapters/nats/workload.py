@@ -1,4 +1,4 @@
-"""A kommun workload as it appears on the bus: valid CloudEvents, ready to publish.
+"""A synthetic kommun workload as it appears on the bus, for benchmarks and tests.
 
 Each person is enrolled, then starts and ends interventions in turn. Persons are
 interleaved so every partition gets its share; each person's events keep their order.
@@ -20,7 +20,7 @@ from contracts.subjects import subject_for
 SOURCE = "urn:samlad:kommun"
 
 
-def _event(person_ref: str, index: int, at: datetime) -> IntegrationEvent:
+def kommun_event(person_ref: str, index: int, at: datetime) -> IntegrationEvent:
     common = {"person_ref": person_ref, "effective_at": at, "recorded_at": at}
     if index == 0:
         return kommun.PersonEnrolled(
@@ -48,7 +48,7 @@ def kommun_messages(
         at = start + timedelta(seconds=index)
         for person_ref in refs:
             position += 1
-            event = _event(person_ref, index, at)
+            event = kommun_event(person_ref, index, at)
             spec = REGISTRY.spec("kommun", type(event))
             event_id = integration_event_id(store, position)
             payload = encode_structured(

@@ -1,0 +1,89 @@
+"""``RunningSamlad`` — `samlad up` as a child process on free ports, as a user starts it.
+
+For end-to-end tests: it reads the ``name url`` lines ``samlad up`` prints until it says
+it is up, and stops it with SIGTERM as Ctrl-C or an orchestrator would.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from adapters.nats.server import free_port
+from services.settings import SERVICES
+
+START_TIMEOUT_SECONDS = 90.0
+STOP_TIMEOUT_SECONDS = 45.0
+
+# What would point `samlad up` at another deployment's directory, NATS or database.
+ELSEWHERE = ("SAMLAD_DATA_DIR", "SAMLAD_NATS_URL", "SAMLAD_DATABASE_URL",
+             "SAMLAD_DATABASE_NAMESPACE", "SAMLAD_PARTITIONS_OWNED")
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """This process's environment without another deployment's settings."""
+    env = {k: v for k, v in os.environ.items() if k not in ELSEWHERE}
+    return env | {"SAMLAD_LOG_LEVEL": "WARNING"} | extra
+
+
+class RunningSamlad:
+    """A started `samlad up`: its process, its data dir and the URL of each service."""
+
+    def __init__(self, data_dir: Path, env: dict[str, str] | None = None) -> None:
+        self.data_dir = data_dir  # its keys sign the tests' tokens (auth_headers)
+        self.urls: dict[str, str] = {}
+        ports = [arg for service in SERVICES for arg in (f"--{service}-port", str(free_port()))]
+        data_dir.parent.mkdir(parents=True, exist_ok=True)
+        with (data_dir.parent / f"{data_dir.name}-up.log").open("w") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "services.cli.main", "up", "--data-dir", str(data_dir),
+                 *ports],
+                stdout=subprocess.PIPE, stderr=log, stdin=subprocess.DEVNULL, text=True,
+                env=clean_env() if env is None else env,
+            )
+        self._lines: queue.Queue[str | None] = queue.Queue()
+        # A thread reads, so the deadline holds even while the process prints nothing.
+        threading.Thread(target=self._pump, daemon=True).start()
+
+    def _pump(self) -> None:
+        assert self.process.stdout is not None  # set by Popen above
+        for line in self.process.stdout:
+            self._lines.put(line.strip())
+        self._lines.put(None)
+
+    def wait_until_up(self, timeout: float = START_TIMEOUT_SECONDS) -> RunningSamlad:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = self._lines.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            if line is None:
+                raise RuntimeError(f"samlad up exited with {self.process.wait()} before up")
+            if line.startswith("samlad is up"):
+                return self
+            name, _, url = line.partition(" ")
+            if url.startswith("http"):
+                self.urls[name] = url
+        raise TimeoutError(f"samlad up did not say it was up within {timeout} s")
+
+    def stop(self) -> int:
+        """SIGTERM and the exit code; killed if it does not stop in time."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        try:
+            return self.process.wait(timeout=STOP_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
