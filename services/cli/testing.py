@@ -69,7 +69,7 @@ class RunningSamlad:
             if line.startswith("samlad is up"):
                 return self
             name, _, url = line.partition(" ")
-            if url.startswith("http"):
+            if "://" in url:
                 self.urls[name] = url
         raise TimeoutError(f"samlad up did not say it was up within {timeout} s")
 
