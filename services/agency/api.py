@@ -5,6 +5,7 @@ from __future__ import annotations
 from uuid import uuid4
 
 from litestar import Router, get, post
+from litestar.params import FromPath, JSONBody
 
 from domain.agency.involvement import Involvement
 from services.agency.runner import CommandRunner
@@ -42,18 +43,18 @@ def common_router(runner: CommandRunner, *, identify: bool = True) -> Router:
     if identify:
         @post("/persons", status_code=201, sync_to_thread=True, tags=["persons"],
               summary="Identify a person by personnummer at the agency edge")
-        def identify_person(data: IdentifyPerson) -> PersonIdentified:
+        def identify_person(data: JSONBody[IdentifyPerson]) -> PersonIdentified:
             return PersonIdentified(person_ref=runner.identify(data.personnummer))
 
         handlers.append(identify_person)
 
     @get(PERSON, sync_to_thread=True, tags=["persons"], summary="The agency's own record")
-    def get_person(person_ref: str) -> InvolvementView:
+    def get_person(person_ref: FromPath[str]) -> InvolvementView:
         involvement = app.get_involvement(person_ref)
         return view_of(involvement, involvement_details(involvement))
 
     @post(f"{PERSON}/consents", status_code=201, sync_to_thread=True, tags=["consent"])
-    def give_consent(person_ref: str, data: GiveConsent) -> Accepted:
+    def give_consent(person_ref: FromPath[str], data: JSONBody[GiveConsent]) -> Accepted:
         consent_id = data.consent_id or str(uuid4())
         return runner.run(person_ref, data, lambda i, eff, rec: i.give_consent(
             consent_id=consent_id, consent_scope=data.consent_scope,
@@ -62,12 +63,14 @@ def common_router(runner: CommandRunner, *, identify: bool = True) -> Router:
 
     @post(f"{PERSON}/consents/{{consent_id:str}}/withdraw", status_code=200,
           sync_to_thread=True, tags=["consent"])
-    def withdraw_consent(person_ref: str, consent_id: str, data: Command) -> Accepted:
+    def withdraw_consent(
+        person_ref: FromPath[str], consent_id: FromPath[str], data: JSONBody[Command],
+    ) -> Accepted:
         return runner.run(person_ref, data, lambda i, eff, rec: i.withdraw_consent(
             consent_id=consent_id, effective_at=eff, recorded_at=rec))
 
     @post(f"{PERSON}/hand-offs", status_code=201, sync_to_thread=True, tags=["hand-offs"])
-    def request_hand_off(person_ref: str, data: RequestHandOff) -> Accepted:
+    def request_hand_off(person_ref: FromPath[str], data: JSONBody[RequestHandOff]) -> Accepted:
         hand_off_id = data.hand_off_id or str(uuid4())
         return runner.run(person_ref, data, lambda i, eff, rec: i.request_hand_off(
             hand_off_id=hand_off_id, to_agency=str(data.to_agency), reason=data.reason,
@@ -76,38 +79,42 @@ def common_router(runner: CommandRunner, *, identify: bool = True) -> Router:
 
     @post(f"{PERSON}/hand-offs/{{hand_off_id:str}}/accept", status_code=200,
           sync_to_thread=True, tags=["hand-offs"])
-    def accept_hand_off(person_ref: str, hand_off_id: str, data: Command) -> Accepted:
+    def accept_hand_off(
+        person_ref: FromPath[str], hand_off_id: FromPath[str], data: JSONBody[Command],
+    ) -> Accepted:
         return runner.run(person_ref, data, lambda i, eff, rec: i.accept_hand_off(
             hand_off_id=hand_off_id, effective_at=eff, recorded_at=rec))
 
     @post(f"{PERSON}/hand-offs/{{hand_off_id:str}}/reject", status_code=200,
           sync_to_thread=True, tags=["hand-offs"])
-    def reject_hand_off(person_ref: str, hand_off_id: str, data: RejectHandOff) -> Accepted:
+    def reject_hand_off(
+        person_ref: FromPath[str], hand_off_id: FromPath[str], data: JSONBody[RejectHandOff],
+    ) -> Accepted:
         return runner.run(person_ref, data, lambda i, eff, rec: i.reject_hand_off(
             hand_off_id=hand_off_id, reason=data.reason, effective_at=eff, recorded_at=rec))
 
     @post(f"{PERSON}/contact/lost", status_code=200, sync_to_thread=True, tags=["contact"])
-    def lose_contact(person_ref: str, data: Command) -> Accepted:
+    def lose_contact(person_ref: FromPath[str], data: JSONBody[Command]) -> Accepted:
         return runner.run(person_ref, data, lambda i, eff, rec: i.lose_contact(
             effective_at=eff, recorded_at=rec))
 
     @post(f"{PERSON}/contact/resumed", status_code=200, sync_to_thread=True, tags=["contact"])
-    def resume_contact(person_ref: str, data: Command) -> Accepted:
+    def resume_contact(person_ref: FromPath[str], data: JSONBody[Command]) -> Accepted:
         return runner.run(person_ref, data, lambda i, eff, rec: i.resume_contact(
             effective_at=eff, recorded_at=rec))
 
     @post(f"{PERSON}/lead/assume", status_code=200, sync_to_thread=True, tags=["lead"])
-    def assume_lead(person_ref: str, data: Command) -> Accepted:
+    def assume_lead(person_ref: FromPath[str], data: JSONBody[Command]) -> Accepted:
         return runner.run(person_ref, data, lambda i, eff, rec: i.assume_lead(
             effective_at=eff, recorded_at=rec))
 
     @post(f"{PERSON}/lead/release", status_code=200, sync_to_thread=True, tags=["lead"])
-    def release_lead(person_ref: str, data: Command) -> Accepted:
+    def release_lead(person_ref: FromPath[str], data: JSONBody[Command]) -> Accepted:
         return runner.run(person_ref, data, lambda i, eff, rec: i.release_lead(
             effective_at=eff, recorded_at=rec))
 
     @post(f"{PERSON}/exit", status_code=200, sync_to_thread=True, tags=["exit"])
-    def exit_participant(person_ref: str, data: ExitParticipant) -> Accepted:
+    def exit_participant(person_ref: FromPath[str], data: JSONBody[ExitParticipant]) -> Accepted:
         return runner.run(person_ref, data, lambda i, eff, rec: i.exit(
             outcome=data.outcome, effective_at=eff, recorded_at=rec))
 

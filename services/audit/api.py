@@ -17,7 +17,7 @@ from litestar import Request, Router, get
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.types import AfterResponseHookHandler
 
 from services.coordination.access_log import AccessLogger, AccessView, query_access_log
@@ -55,12 +55,12 @@ def audit_router(app: Any) -> Router:
     @get("/audit/access-log", sync_to_thread=True, tags=["audit"],
          summary="Who read which case, when and why")
     def access_log(
-        person_ref: str | None = None,
-        agency: str | None = None,
-        time_from: Annotated[datetime | None, Parameter(query="from")] = None,
-        time_to: Annotated[datetime | None, Parameter(query="to")] = None,
-        offset: Annotated[int, Parameter(ge=0)] = 0,
-        limit: Annotated[int, Parameter(ge=1, le=MAX_ACCESS_PAGE)] = 1000,
+        person_ref: FromQuery[str | None] = None,
+        agency: FromQuery[str | None] = None,
+        time_from: Annotated[datetime | None, QueryParameter(query="from")] = None,
+        time_to: Annotated[datetime | None, QueryParameter(query="to")] = None,
+        offset: Annotated[int, QueryParameter(ge=0)] = 0,
+        limit: Annotated[int, QueryParameter(ge=1, le=MAX_ACCESS_PAGE)] = 1000,
     ) -> list[AccessView]:
         return query_access_log(
             app.process_recorder, person_ref=person_ref, agency=agency,
@@ -69,7 +69,7 @@ def audit_router(app: Any) -> Router:
 
     @get("/cases/{person_ref:str}/as-of", sync_to_thread=True, tags=["audit"],
          summary="The case (timeline, alerts, lead, consent) as it stood at an instant")
-    def as_of(person_ref: str, at: datetime) -> CaseAsOf:
+    def as_of(person_ref: FromPath[str], at: FromQuery[datetime]) -> CaseAsOf:
         view = case_as_of(app, person_ref, _aware(at))
         if view is None:
             raise NotFoundException(f"no case for person {person_ref} at {at.isoformat()}")

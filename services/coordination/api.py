@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import structlog
 from litestar import Request, Router, get
 from litestar.exceptions import NotAuthorizedException, NotFoundException
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery, QueryParameter
 
 from adapters.auth.principal import Principal, Role
 from adapters.crypto.fields import FieldSealer
@@ -55,7 +55,7 @@ def own_agency_only(request: AnyRequest, asked: str | None) -> str | None:
     return asked if viewer is None else str(viewer)
 
 
-def _log_read(request: AnyRequest, person_ref: str, what: str) -> None:
+def _log_read(request: AnyRequest, person_ref: FromPath[str], what: str) -> None:
     """Every read of a case is logged: who, when (the log's time) and which case."""
     principal: Principal | None = request.scope.get("user")
     log.info("case_read", what=what, person_ref=person_ref,
@@ -64,7 +64,7 @@ def _log_read(request: AnyRequest, person_ref: str, what: str) -> None:
              role=str(principal.role) if principal else None)
 
 
-def _case(reader: CaseReader, person_ref: str) -> Case:
+def _case(reader: CaseReader, person_ref: FromPath[str]) -> Case:
     case = reader.find(person_ref)
     if case is None:
         raise NotFoundException(f"no case for person {person_ref}")
@@ -119,7 +119,7 @@ def coordination_router(
 
     @get("/cases/{person_ref:str}", sync_to_thread=True, tags=["cases"],
          summary="The shared case of one person")
-    def get_case(request: AnyRequest, person_ref: str) -> CaseView:
+    def get_case(request: AnyRequest, person_ref: FromPath[str]) -> CaseView:
         _log_read(request, person_ref, "case")
         return case_view(_case(reader, person_ref))
 
@@ -127,12 +127,12 @@ def coordination_router(
          summary="The case's unified timeline, paged, filtered by agency and time")
     def get_timeline(
         request: AnyRequest,
-        person_ref: str,
-        agency: str | None = None,
-        time_from: Annotated[datetime | None, Parameter(query="from")] = None,
-        time_to: Annotated[datetime | None, Parameter(query="to")] = None,
-        offset: Annotated[int, Parameter(ge=0)] = 0,
-        limit: Annotated[int, Parameter(ge=1, le=MAX_PAGE)] = 100,
+        person_ref: FromPath[str],
+        agency: FromQuery[str | None] = None,
+        time_from: Annotated[datetime | None, QueryParameter(query="from")] = None,
+        time_to: Annotated[datetime | None, QueryParameter(query="to")] = None,
+        offset: Annotated[int, QueryParameter(ge=0)] = 0,
+        limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = 100,
     ) -> TimelinePage:
         _log_read(request, person_ref, "timeline")
         viewer = viewer_of(request.scope.get("user"))
@@ -153,11 +153,11 @@ def coordination_router(
     @get("/cases", sync_to_thread=True, tags=["cases"], summary="The caseload, alerts first")
     def list_cases(
         request: AnyRequest,
-        kommun: str | None = None,
-        agency: str | None = None,
-        with_alerts: bool = False,
-        offset: Annotated[int, Parameter(ge=0)] = 0,
-        limit: Annotated[int, Parameter(ge=1, le=MAX_PAGE)] = 100,
+        kommun: FromQuery[str | None] = None,
+        agency: FromQuery[str | None] = None,
+        with_alerts: FromQuery[bool] = False,
+        offset: Annotated[int, QueryParameter(ge=0)] = 0,
+        limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = 100,
     ) -> list[CaseSummary]:
         agency = own_agency_only(request, agency)
         where, params = ["1 = 1"], []
@@ -181,12 +181,12 @@ def coordination_router(
          summary="Alerts, filtered by agency, kommun, rule and age")
     def list_alerts(
         request: AnyRequest,
-        agency: str | None = None,
-        kommun: str | None = None,
-        rule: str | None = None,
-        raised_before: datetime | None = None,
-        include_resolved: bool = False,
-        limit: Annotated[int, Parameter(ge=1, le=MAX_PAGE)] = 100,
+        agency: FromQuery[str | None] = None,
+        kommun: FromQuery[str | None] = None,
+        rule: FromQuery[str | None] = None,
+        raised_before: FromQuery[datetime | None] = None,
+        include_resolved: FromQuery[bool] = False,
+        limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = 100,
     ) -> list[AlertView]:
         agency = own_agency_only(request, agency)
         where, params = ["1 = 1"], []

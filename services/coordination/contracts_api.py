@@ -77,7 +77,7 @@ def _index(published: Path, prefix: str) -> ContractIndex:
     )
 
 
-def _artefact(published: Path, folder: str, filename: str) -> Response[bytes]:
+def _artefact(published: Path, folder: str, filename: FromPath[str]) -> Response[bytes]:
     ce_type = filename.removesuffix(".json")
     if not filename.endswith(".json") or not _TYPE_RE.match(ce_type):
         raise NotFoundException(f"no contract {filename!r}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from uuid import uuid4
 
 from litestar import Router, post
+from litestar.params import FromPath, JSONBody
 
 from services.agency.api import PERSON
 from services.agency.runner import CommandRunner
@@ -21,7 +22,9 @@ from services.fk.schemas import (
 def fk_router(runner: CommandRunner) -> Router:
     @post(f"{PERSON}/sickness-benefits", status_code=201, sync_to_thread=True,
           tags=["sjukpenning"], summary="Grant sickness benefit (sjukpenning)")
-    def grant_sickness_benefit(person_ref: str, data: GrantSicknessBenefit) -> Accepted:
+    def grant_sickness_benefit(
+        person_ref: FromPath[str], data: JSONBody[GrantSicknessBenefit],
+    ) -> Accepted:
         benefit_id = data.benefit_id or str(uuid4())
         return runner.run(person_ref, data, lambda i, eff, rec: i.grant_sickness_benefit(
             benefit_id=benefit_id, rehab_chain_day=data.rehab_chain_day,
@@ -31,7 +34,7 @@ def fk_router(runner: CommandRunner) -> Router:
           sync_to_thread=True, tags=["sjukpenning"],
           summary="End sickness benefit at a day of the rehabiliteringskedjan")
     def end_sickness_benefit(
-        person_ref: str, benefit_id: str, data: EndSicknessBenefit
+        person_ref: FromPath[str], benefit_id: FromPath[str], data: EndSicknessBenefit
     ) -> Accepted:
         return runner.run(person_ref, data, lambda i, eff, rec: i.end_sickness_benefit(
             benefit_id=benefit_id, rehab_chain_day=data.rehab_chain_day,
@@ -40,7 +43,7 @@ def fk_router(runner: CommandRunner) -> Router:
     @post(f"{PERSON}/activity-compensations", status_code=201, sync_to_thread=True,
           tags=["aktivitetsersättning"], summary="Grant activity compensation")
     def grant_activity_compensation(
-        person_ref: str, data: GrantActivityCompensation
+        person_ref: FromPath[str], data: GrantActivityCompensation
     ) -> Accepted:
         compensation_id = data.compensation_id or str(uuid4())
         return runner.run(person_ref, data, lambda i, eff, rec: i.grant_activity_compensation(
@@ -51,14 +54,16 @@ def fk_router(runner: CommandRunner) -> Router:
     @post(f"{PERSON}/activity-compensations/{{compensation_id:str}}/end", status_code=200,
           sync_to_thread=True, tags=["aktivitetsersättning"])
     def end_activity_compensation(
-        person_ref: str, compensation_id: str, data: Command
+        person_ref: FromPath[str], compensation_id: FromPath[str], data: Command
     ) -> Accepted:
         return runner.run(person_ref, data, lambda i, eff, rec: i.end_activity_compensation(
             compensation_id=compensation_id, effective_at=eff, recorded_at=rec))
 
     @post(f"{PERSON}/joint-assessments", status_code=201, sync_to_thread=True,
           tags=["gemensam kartläggning"], summary="Ask other agencies for a joint assessment")
-    def request_joint_assessment(person_ref: str, data: RequestJointAssessment) -> Accepted:
+    def request_joint_assessment(
+        person_ref: FromPath[str], data: JSONBody[RequestJointAssessment],
+    ) -> Accepted:
         assessment_id = data.assessment_id or str(uuid4())
         return runner.run(person_ref, data, lambda i, eff, rec: i.request_joint_assessment(
             assessment_id=assessment_id, to_agencies=list(data.to_agencies),
@@ -67,7 +72,7 @@ def fk_router(runner: CommandRunner) -> Router:
     @post(f"{PERSON}/reconciliation-meetings", status_code=201, sync_to_thread=True,
           tags=["avstämningsmöte"], summary="Record a reconciliation meeting held")
     def hold_reconciliation_meeting(
-        person_ref: str, data: HoldReconciliationMeeting
+        person_ref: FromPath[str], data: HoldReconciliationMeeting
     ) -> Accepted:
         meeting_id = data.meeting_id or str(uuid4())
         return runner.run(person_ref, data, lambda i, eff, rec: i.hold_reconciliation_meeting(

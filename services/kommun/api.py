@@ -5,6 +5,7 @@ from __future__ import annotations
 from uuid import uuid4
 
 from litestar import Router, post
+from litestar.params import FromPath, JSONBody
 
 from adapters.pseudonym import InvalidPersonnummer
 from domain.agency.errors import AgencyRuleViolation
@@ -27,7 +28,7 @@ def kommun_router(runner: CommandRunner) -> Router:
 
     @post("/persons", status_code=201, sync_to_thread=True, tags=["persons"],
           summary="Enrol a person at the AME (inskrivning); answers the person_ref")
-    def enrol(data: EnrolPerson) -> Accepted:
+    def enrol(data: JSONBody[EnrolPerson]) -> Accepted:
         try:
             person_ref = runner.pseudonymiser.person_ref(data.personnummer)
         except InvalidPersonnummer as error:
@@ -53,13 +54,17 @@ def kommun_router(runner: CommandRunner) -> Router:
 
     @post(f"{PERSON}/needs-assessments", status_code=201, sync_to_thread=True,
           tags=["kartläggning"])
-    def complete_needs_assessment(person_ref: str, data: CompleteNeedsAssessment) -> Accepted:
+    def complete_needs_assessment(
+        person_ref: FromPath[str], data: JSONBody[CompleteNeedsAssessment],
+    ) -> Accepted:
         return runner.run(person_ref, data, lambda p, eff, rec: p.complete_needs_assessment(
             further_support_needed=data.further_support_needed, summary=data.summary,
             effective_at=eff, recorded_at=rec))
 
     @post(f"{PERSON}/interventions", status_code=201, sync_to_thread=True, tags=["insatser"])
-    def start_intervention(person_ref: str, data: StartIntervention) -> Accepted:
+    def start_intervention(
+        person_ref: FromPath[str], data: JSONBody[StartIntervention],
+    ) -> Accepted:
         intervention_id = data.intervention_id or str(uuid4())
         return runner.run(person_ref, data, lambda p, eff, rec: p.start_intervention(
             intervention_id=intervention_id, intervention_type=data.intervention_type,
@@ -67,14 +72,18 @@ def kommun_router(runner: CommandRunner) -> Router:
 
     @post(f"{PERSON}/interventions/{{intervention_id:str}}/end", status_code=200,
           sync_to_thread=True, tags=["insatser"])
-    def end_intervention(person_ref: str, intervention_id: str, data: EndIntervention) -> Accepted:
+    def end_intervention(
+        person_ref: FromPath[str], intervention_id: FromPath[str], data: JSONBody[EndIntervention],
+    ) -> Accepted:
         return runner.run(person_ref, data, lambda p, eff, rec: p.end_intervention(
             intervention_id=intervention_id, further_support_needed=data.further_support_needed,
             effective_at=eff, recorded_at=rec))
 
     @post(f"{PERSON}/income-support", status_code=201, sync_to_thread=True,
           tags=["försörjningsstöd"])
-    def decide_income_support(person_ref: str, data: DecideIncomeSupport) -> Accepted:
+    def decide_income_support(
+        person_ref: FromPath[str], data: JSONBody[DecideIncomeSupport],
+    ) -> Accepted:
         decision_id = data.decision_id or str(uuid4())
         return runner.run(person_ref, data, lambda p, eff, rec: p.decide_income_support(
             decision_id=decision_id, period_from=data.period_from, period_to=data.period_to,
@@ -82,12 +91,14 @@ def kommun_router(runner: CommandRunner) -> Router:
 
     @post(f"{PERSON}/income-support/{{decision_id:str}}/end", status_code=200,
           sync_to_thread=True, tags=["försörjningsstöd"])
-    def end_income_support(person_ref: str, decision_id: str, data: Command) -> Accepted:
+    def end_income_support(
+        person_ref: FromPath[str], decision_id: FromPath[str], data: JSONBody[Command],
+    ) -> Accepted:
         return runner.run(person_ref, data, lambda p, eff, rec: p.end_income_support(
             decision_id=decision_id, effective_at=eff, recorded_at=rec))
 
     @post(f"{PERSON}/sips", status_code=201, sync_to_thread=True, tags=["SIP"])
-    def initiate_sip(person_ref: str, data: InitiateSip) -> Accepted:
+    def initiate_sip(person_ref: FromPath[str], data: JSONBody[InitiateSip]) -> Accepted:
         sip_id = data.sip_id or str(uuid4())
         return runner.run(person_ref, data, lambda p, eff, rec: p.initiate_sip(
             sip_id=sip_id, lead_agency=data.lead_agency, effective_at=eff, recorded_at=rec),
