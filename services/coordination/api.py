@@ -121,7 +121,7 @@ def coordination_router(
          summary="The shared case of one person")
     def get_case(request: AnyRequest, person_ref: FromPath[str]) -> CaseView:
         _log_read(request, person_ref, "case")
-        return case_view(_case(reader, person_ref))
+        return case_view(_case(reader, person_ref), viewer_of(request.scope.get("user")))
 
     @get("/cases/{person_ref:str}/timeline", sync_to_thread=True, tags=["cases"],
          summary="The case's unified timeline, paged, filtered by agency and time")

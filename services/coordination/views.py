@@ -14,6 +14,7 @@ from domain.case.alerts import Alert
 from domain.case.facts import Fact
 from domain.case.state import CaseState
 from domain.case.visibility import visible_to
+from services.coordination.translation import AGENCY_SCOPE
 
 COORDINATION = "samordning"
 SEALED = "[krypterad]"
@@ -92,11 +93,31 @@ def alert_view(alert: Alert, resolved_at: datetime | None = None) -> AlertView:
     )
 
 
-def case_view(case: Case) -> CaseView:
+def case_view(case: Case, viewer: Agency | None = None) -> CaseView:
+    """``viewer`` None (auditors, system) sees everything; an agency what it may."""
+    state = case.state if viewer is None else state_for(viewer, case.state)
     return CaseView(
         person_ref=case.person_ref, case_id=str(case.id), version=case.version,
-        state=case.state, open_alerts=[alert_view(a) for a in case.open_alerts],
+        state=state, open_alerts=[alert_view(a) for a in case.open_alerts],
         facts=len(case.facts),
+    )
+
+
+def state_for(viewer: Agency, state: CaseState) -> CaseState:
+    """The state without another agency's interventions and benefits, unless consented.
+
+    Which agencies are involved, since when and in what status (the lanes), hand-offs,
+    lead, consents and exit are shared ground; what an agency does for the person is
+    under that agency's secrecy (its consent scope, as the translation assigns it).
+    """
+
+    def visible(agency: Agency) -> bool:
+        return agency is viewer or viewer in state.consented_agencies(AGENCY_SCOPE[agency])
+
+    return msgspec.structs.replace(
+        state,
+        interventions=tuple(i for i in state.interventions if visible(i.agency)),
+        benefits=tuple(b for b in state.benefits if visible(b.agency)),
     )
 
 

@@ -23,7 +23,13 @@ from services.coordination.read_model import parse_instant
 from services.coordination.reading import CaseReader
 from services.coordination.ui import labels
 from services.coordination.ui.viewer import Viewer
-from services.coordination.views import DetailsOpener, TimelineEntry, fact_entry, mask_sealed
+from services.coordination.views import (
+    DetailsOpener,
+    TimelineEntry,
+    fact_entry,
+    mask_sealed,
+    state_for,
+)
 from services.runtime.clock import Clock
 
 PERSON_REF = re.compile(r"^p[a-z2-7]{26}$")
@@ -209,6 +215,8 @@ def case_page(
     opener: DetailsOpener = mask_sealed,
 ) -> CasePage:
     state = case.state
+    # What the agencies do is under each one's secrecy: the viewer's share of the state.
+    seen = state if viewer.agency is None else state_for(viewer.agency, state)
     hand_offs = {h.hand_off_id: _hand_off_view(h, now) for h in state.hand_offs}
     alerts = _alerts(app, case)
     rows = sorted(_fact_rows(case, viewer, hand_offs, opener) + _alert_rows(alerts),
@@ -221,8 +229,8 @@ def case_page(
         for c in state.consents
     ]
     return CasePage(
-        person_ref=case.person_ref, version=case.version, state=state,
-        lanes=_lane_views(state, viewer), rows=rows[older:], older_rows=older,
+        person_ref=case.person_ref, version=case.version, state=seen,
+        lanes=_lane_views(seen, viewer), rows=rows[older:], older_rows=older,
         hand_offs=list(hand_offs.values()),
         open_alerts=[a for a in alerts if a.resolved_at is None],
         resolved_alerts=[a for a in alerts if a.resolved_at is not None],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .deployment import Calls, Deployment, eventually, new_personnummer
 
 REASON = "Behöver stöd med struktur i vardagen"
@@ -72,3 +74,34 @@ async def test_a_coordinator_reads_as_their_own_agency(deployment: Deployment) -
                               role="samordnare")
 
     assert entry["details"] is None
+
+
+async def test_without_consent_the_case_shows_another_agencys_lane_but_not_its_work(
+    deployment: Deployment,
+) -> None:
+    calls = Calls(deployment)
+    pnr = new_personnummer()
+    person_ref = await calls.enrol(pnr)
+    await calls.call("region", "POST", "/persons", agency="region", json={"personnummer": pnr},
+                     status=201)
+    await calls.call("region", "POST", f"/persons/{person_ref}/rehabilitations",
+                     agency="region", json={"rehabilitation_kind": "fysioterapi"}, status=201)
+
+    async def case_seen_by(agency: str | None, role: str = "handlaggare") -> dict[str, Any]:
+        async def with_region_lane() -> dict[str, Any] | None:
+            case = await calls.call("coordination", "GET", f"/cases/{person_ref}",
+                                    agency=agency, role=role)
+            lanes = {lane["agency"] for lane in case["state"]["lanes"]}
+            return case if "region" in lanes else None
+
+        case = await eventually(with_region_lane)
+        assert case is not None
+        return case
+
+    by_kommun = await case_seen_by("kommun")
+    by_region = await case_seen_by("region")
+    by_auditor = await case_seen_by(None, "auditor")
+
+    assert by_kommun["state"]["interventions"] == []
+    assert [i["agency"] for i in by_region["state"]["interventions"]] == ["region"]
+    assert [i["agency"] for i in by_auditor["state"]["interventions"]] == ["region"]
