@@ -20,6 +20,9 @@ from domain.agency.involvement import Involvement
 
 I = TypeVar("I", bound=Involvement)  # noqa: E741
 
+SAVE_ATTEMPTS = 8
+"""Races on one person are short (a command against an arriving hand-off)."""
+
 
 class AgencyApplication(StoredApplication):
     """Base of the kommun, AF, FK and region applications."""
@@ -57,8 +60,8 @@ class AgencyApplication(StoredApplication):
         *,
         create: Callable[[], Involvement] | None = None,
     ) -> Involvement:
-        """Run ``command`` on the person's involvement and save; retry a lost race once."""
-        for attempt in range(2):
+        """Run ``command`` on the person's involvement and save; retry lost races."""
+        for attempt in range(1, SAVE_ATTEMPTS + 1):
             try:
                 aggregate = self.get_involvement(person_ref)
             except NotFound:
@@ -70,7 +73,7 @@ class AgencyApplication(StoredApplication):
                 self.save(aggregate)
             except IntegrityError:
                 # Another command on the same person won the race: reload and retry.
-                if attempt == 1:
+                if attempt == SAVE_ATTEMPTS:
                     raise
                 continue
             return aggregate

@@ -27,6 +27,8 @@ from services.agency.application import AgencyApplication
 
 log = structlog.get_logger(__name__)
 
+SAVE_ATTEMPTS = 8
+
 
 class IncomingHandOffs:
     """Records hand-offs addressed to ``application.agency``; acks after the commit."""
@@ -56,12 +58,15 @@ class IncomingHandOffs:
             await subscription.unsubscribe()
 
     def _record(self, message: Msg) -> None:
-        try:
-            self._record_once(message)
-        except IntegrityError:
-            # A command on the same person (e.g. POST /persons opening the record) was
-            # saved between our read and our write: read again and record on top of it.
-            self._record_once(message)
+        for attempt in range(1, SAVE_ATTEMPTS + 1):
+            try:
+                self._record_once(message)
+                return
+            except IntegrityError:
+                # A command on the same person (e.g. POST /persons opening the record)
+                # was saved between our read and our write: read again, record on top.
+                if attempt == SAVE_ATTEMPTS:
+                    raise
 
     def _record_once(self, message: Msg) -> None:
         sequence = message.metadata.sequence.stream

@@ -72,8 +72,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from adapters.telemetry.logging import configure_logging
 
-    # Logs go to stderr as JSON; stdout carries only the command's own output.
-    configure_logging(os.environ.get("SAMLAD_LOG_LEVEL", "INFO"),
+    # Logs go to stderr as JSON; stdout carries only the command's own output. `up`
+    # keeps the terminal for its URLs: the services' logs are in <data-dir>/logs.
+    default_level = "WARNING" if args.command == "up" else "INFO"
+    configure_logging(os.environ.get("SAMLAD_LOG_LEVEL", default_level),
                       json=os.environ.get("SAMLAD_LOG_FORMAT", "json") == "json")
     if args.command == "up":
         from services.cli.up import up

@@ -105,6 +105,7 @@ def up(
             from services.demo.loader import load_demo
 
             load_demo(settings, persons=demo_persons)
+        print(f"logs {settings.data_dir / 'logs'}", flush=True)
         print("samlad is up; Ctrl-C stops it", flush=True)
         while not stopping:
             for service, process in children.items():
