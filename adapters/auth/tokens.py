@@ -1,12 +1,16 @@
-"""Signed bearer tokens (JWT, HS256) that say who calls: subject, agency and role.
+"""Signed bearer tokens (JWT, EdDSA) that say who calls: subject, agency and role.
 
-One symmetric key per deployment: ``SAMLAD_JWT_KEY`` when set (production, from a
-secret store), else ``<data_dir>/keys/jwt.key``, generated on first use. Every
-service of a deployment verifies with the same key; ``samlad token issue`` signs.
+Ed25519: only the issuer holds the private key, so a service (which only verifies)
+cannot mint a token for another agency. The signing key is ``SAMLAD_JWT_SIGNING_KEY``
+(base64url of the 32-byte seed, production: the identity provider's secret) or
+``<data_dir>/keys/jwt-signing.key``, generated on first use; services verify with
+``SAMLAD_JWT_PUBLIC_KEY`` (base64url of the 32-byte public key) or, on the embedded
+default, the public half of the data dir's key. ``samlad token issue`` signs.
 """
 
 from __future__ import annotations
 
+import base64
 import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
@@ -14,6 +18,11 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import jwt
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from adapters.auth.principal import Principal, Role
 from adapters.keyfile import read_or_create_key
@@ -24,10 +33,12 @@ __all__ = [
     "issue_token",
     "key_file",
     "load_signing_key",
+    "load_verifying_key",
+    "public_key_text",
     "verify_token",
 ]
 
-ALGORITHM = "HS256"
+ALGORITHM = "EdDSA"
 ISSUER = "samlad"
 AUDIENCE = "samlad"
 DEFAULT_TTL = timedelta(hours=8)
@@ -46,22 +57,44 @@ class HasDataDir(Protocol):
 
 
 def key_file(data_dir: Path) -> Path:
-    return data_dir / "keys" / "jwt.key"
+    return data_dir / "keys" / "jwt-signing.key"
 
 
-def load_signing_key(data_dir: Path, env: Mapping[str, str] | None = None) -> bytes:
-    """``SAMLAD_JWT_KEY`` (at least 32 bytes) or the data dir's generated key."""
-    configured = (env or {}).get("SAMLAD_JWT_KEY")
+def _raw(value: str, name: str) -> bytes:
+    raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+    if len(raw) != 32:
+        raise ValueError(f"{name} must be 32 bytes, base64url-encoded")
+    return raw
+
+
+def load_signing_key(
+    data_dir: Path, env: Mapping[str, str] | None = None
+) -> Ed25519PrivateKey:
+    """``SAMLAD_JWT_SIGNING_KEY`` or the data dir's generated Ed25519 seed."""
+    configured = (env or {}).get("SAMLAD_JWT_SIGNING_KEY")
+    seed = (_raw(configured, "SAMLAD_JWT_SIGNING_KEY") if configured
+            else read_or_create_key(key_file(data_dir)))
+    return Ed25519PrivateKey.from_private_bytes(seed[:32])
+
+
+def load_verifying_key(
+    data_dir: Path, env: Mapping[str, str] | None = None
+) -> Ed25519PublicKey:
+    """``SAMLAD_JWT_PUBLIC_KEY``; on the embedded default the data dir key's public half."""
+    configured = (env or {}).get("SAMLAD_JWT_PUBLIC_KEY")
     if configured:
-        key = configured.encode()
-        if len(key) < 32:
-            raise ValueError("SAMLAD_JWT_KEY must be at least 32 bytes")
-        return key
-    return read_or_create_key(key_file(data_dir))
+        return Ed25519PublicKey.from_public_bytes(_raw(configured, "SAMLAD_JWT_PUBLIC_KEY"))
+    return load_signing_key(data_dir, env).public_key()
+
+
+def public_key_text(key: Ed25519PrivateKey) -> str:
+    """What to set as ``SAMLAD_JWT_PUBLIC_KEY`` on the services."""
+    raw = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
 def issue_token(
-    key: bytes | None = None,
+    key: Ed25519PrivateKey | None = None,
     *,
     agency: str | None,
     role: str | Role,
@@ -89,7 +122,9 @@ def issue_token(
     return jwt.encode(claims, key, algorithm=ALGORITHM)
 
 
-def verify_token(key: bytes, token: str, *, now: datetime | None = None) -> Principal:
+def verify_token(
+    key: Ed25519PublicKey, token: str, *, now: datetime | None = None
+) -> Principal:
     """The principal a valid token names; ``InvalidToken`` says why not."""
     options: Any = {"require": ["exp", "iat", "sub", "iss", "aud"]}
     try:

@@ -1,4 +1,4 @@
-"""``samlad token issue``: a signed bearer token for development and integration tests."""
+"""``samlad token issue``: a signed bearer token; ``public-key``: what services verify with."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from adapters.auth.principal import Role
-from adapters.auth.tokens import issue_token, load_signing_key
+from adapters.auth.tokens import issue_token, load_signing_key, public_key_text
 from services.settings import Settings
 
 AGENCIES = ("kommun", "af", "fk", "region")
@@ -24,10 +24,16 @@ def add_parser(commands: Any) -> None:
     issue.add_argument("--subject", help="who the token names (default: dev-<agency>-<role>)")
     issue.add_argument("--ttl-hours", type=float, default=8.0)
     issue.add_argument("--data-dir")
+    public = sub.add_parser("public-key",
+                            help="print the verifying key to set as SAMLAD_JWT_PUBLIC_KEY")
+    public.add_argument("--data-dir")
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     key = load_signing_key(settings.data_dir, os.environ)
+    if args.token_command == "public-key":
+        print(public_key_text(key))
+        return 0
     subject = args.subject or f"dev-{args.agency or 'forbund'}-{args.role}"
     try:
         token = issue_token(key, agency=args.agency, role=args.role, subject=subject,

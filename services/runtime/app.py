@@ -12,7 +12,7 @@ from litestar import Litestar
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 
-from adapters.auth.tokens import load_signing_key
+from adapters.auth.tokens import load_verifying_key
 from adapters.http.health import health_router
 from adapters.http.problems import problem_details_plugin
 from adapters.http.tracing import tracing_middleware
@@ -45,12 +45,12 @@ def build_app(
     configure_logging(settings.log_level, json=settings.log_json)
     configure_tracing(service, settings.traces_exporter)
     checks = {"store": store_check(recorder), "nats": workers.is_connected}
-    # Read here, when the app is built, never at import (SAMLAD_JWT_KEY or the data dir).
-    signing_key = load_signing_key(settings.data_dir, os.environ)
+    # Read here, when the app is built, never at import: services only verify tokens.
+    verifying_key = load_verifying_key(settings.data_dir, os.environ)
     return Litestar(
         route_handlers=[health_router(service, checks), *route_handlers],
         plugins=[problem_details_plugin()],
-        middleware=[tracing_middleware, auth_middleware(service, signing_key)],
+        middleware=[tracing_middleware, auth_middleware(service, verifying_key)],
         guards=[authorizer(service), *litestar_options.pop("guards", ())],
         on_startup=[workers.start],
         on_shutdown=[workers.stop, *on_shutdown],

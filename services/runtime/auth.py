@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import structlog
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
@@ -62,7 +63,7 @@ def _token(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
 
 
 class BearerAuth(AbstractAuthenticationMiddleware):
-    def __init__(self, app: ASGIApp, *, service: str, key: bytes) -> None:
+    def __init__(self, app: ASGIApp, *, service: str, key: Ed25519PublicKey) -> None:
         super().__init__(app)
         self.service = service
         self.key = key
@@ -86,7 +87,7 @@ class BearerAuth(AbstractAuthenticationMiddleware):
         return AuthenticationResult(user=principal, auth=token)
 
 
-def auth_middleware(service: str, key: bytes) -> DefineMiddleware:
+def auth_middleware(service: str, key: Ed25519PublicKey) -> DefineMiddleware:
     return DefineMiddleware(BearerAuth, service=service, key=key)
 
 

@@ -14,10 +14,20 @@ from functools import cached_property
 from typing import Any
 
 import msgspec
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
 from litestar import Request
 
 from adapters.auth.principal import Role
-from adapters.auth.tokens import InvalidToken, issue_token, load_signing_key, verify_token
+from adapters.auth.tokens import (
+    InvalidToken,
+    issue_token,
+    load_signing_key,
+    load_verifying_key,
+    verify_token,
+)
 from domain.agencies import Agency
 from services.settings import Settings
 
@@ -73,8 +83,13 @@ class Viewers:
         self._settings = settings
 
     @cached_property
-    def _key(self) -> bytes:
+    def _key(self) -> Ed25519PublicKey:
         # Read on first use, not at construction: nothing is built at import or wiring.
+        return load_verifying_key(self._settings.data_dir, os.environ)
+
+    @cached_property
+    def _signing_key(self) -> Ed25519PrivateKey:
+        # Only the development login signs; production tokens come from the IdP.
         return load_signing_key(self._settings.data_dir, os.environ)
 
     def of(self, request: Request[Any, Any, Any]) -> Viewer | None:
@@ -97,5 +112,5 @@ class Viewers:
         if agency is None or role not in ROLES:
             role = str(Role.AUDITOR) if agency is None else str(Role.CASE_WORKER)
         subject = f"ui-{agency or 'forbund'}-{role}"
-        return issue_token(self._key, agency=str(agency) if agency else None, role=role,
+        return issue_token(self._signing_key, agency=str(agency) if agency else None, role=role,
                            subject=subject)

@@ -11,7 +11,7 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from adapters.auth.testing import auth_headers
-from adapters.auth.tokens import load_signing_key
+from adapters.auth.tokens import load_verifying_key
 from services.audit.api import access_log_hook, audit_router
 from services.coordination.access_log import AccessLogger
 from services.coordination.api import coordination_router
@@ -32,7 +32,7 @@ def wired(
     logger = AccessLogger(coordination, utc_now)
     app = Litestar(
         route_handlers=[coordination_router(coordination), audit_router(coordination)],
-        middleware=[auth_middleware("coordination", load_signing_key(settings.data_dir))],
+        middleware=[auth_middleware("coordination", load_verifying_key(settings.data_dir))],
         guards=[authorizer("coordination")],
         after_response=access_log_hook(logger),
     )

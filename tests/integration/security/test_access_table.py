@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from litestar import Litestar
 from litestar.routes import HTTPRoute
 
@@ -85,7 +86,9 @@ def headers_for(deployment: Deployment, service: str, label: str, role: str | No
     if label == "anonymous":
         return {}
     if label == "forged":
-        token = issue_token(b"k" * 32, agency="kommun", role="handlaggare", subject="mallory")
+        # Signed, but not by the deployment's issuer.
+        token = issue_token(Ed25519PrivateKey.generate(), agency="kommun", role="handlaggare",
+                            subject="mallory")
         return {"Authorization": f"Bearer {token}"}
     own = service if service != "coordination" else "kommun"
     other = "af" if own != "af" else "fk"

@@ -6,29 +6,31 @@ from datetime import UTC, datetime, timedelta
 
 import jwt
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from adapters.auth.principal import Principal, Role
 from adapters.auth.tokens import InvalidToken, issue_token, verify_token
 
-KEY = b"k" * 32
+SIGNING = Ed25519PrivateKey.from_private_bytes(b"k" * 32)
+KEY = SIGNING.public_key()
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 def test_a_token_names_its_subject_agency_and_role() -> None:
-    token = issue_token(KEY, agency="fk", role="handlaggare", subject="anna", now=NOW)
+    token = issue_token(SIGNING, agency="fk", role="handlaggare", subject="anna", now=NOW)
 
     assert verify_token(KEY, token, now=NOW) == Principal(
         subject="anna", agency="fk", role=Role.CASE_WORKER)
 
 
 def test_an_auditor_of_the_forbund_has_no_agency() -> None:
-    token = issue_token(KEY, agency=None, role="auditor", subject="revisor", now=NOW)
+    token = issue_token(SIGNING, agency=None, role="auditor", subject="revisor", now=NOW)
 
     assert verify_token(KEY, token, now=NOW).agency is None
 
 
 def test_an_expired_token_is_refused() -> None:
-    token = issue_token(KEY, agency="af", role="system", subject="af-system", now=NOW,
+    token = issue_token(SIGNING, agency="af", role="system", subject="af-system", now=NOW,
                         ttl=timedelta(minutes=5))
 
     with pytest.raises(InvalidToken, match="expired"):
@@ -36,7 +38,8 @@ def test_an_expired_token_is_refused() -> None:
 
 
 def test_a_token_signed_with_another_key_is_refused() -> None:
-    token = issue_token(b"x" * 32, agency="af", role="handlaggare", subject="eve", now=NOW)
+    other = Ed25519PrivateKey.from_private_bytes(b"x" * 32)
+    token = issue_token(other, agency="af", role="handlaggare", subject="eve", now=NOW)
 
     with pytest.raises(InvalidToken):
         verify_token(KEY, token, now=NOW)
@@ -55,7 +58,7 @@ def test_an_unsigned_token_is_refused() -> None:
 def test_an_unknown_role_or_agency_is_refused(agency: str, role: str) -> None:
     token = jwt.encode({"sub": "x", "agency": agency, "role": role, "iss": "samlad",
                         "aud": "samlad", "iat": NOW, "exp": NOW + timedelta(hours=1)},
-                       KEY, algorithm="HS256")
+                       SIGNING, algorithm="EdDSA")
 
     with pytest.raises(InvalidToken):
         verify_token(KEY, token, now=NOW)
@@ -63,4 +66,14 @@ def test_an_unknown_role_or_agency_is_refused(agency: str, role: str) -> None:
 
 def test_a_case_worker_always_belongs_to_an_agency() -> None:
     with pytest.raises(ValueError, match="belongs to an agency"):
-        issue_token(KEY, agency=None, role="handlaggare", subject="x", now=NOW)
+        issue_token(SIGNING, agency=None, role="handlaggare", subject="x", now=NOW)
+
+
+def test_a_token_signed_with_the_shared_secret_of_old_is_refused() -> None:
+    # HS256 with any shared secret must not pass for an EdDSA deployment.
+    token = jwt.encode({"sub": "eve", "agency": "fk", "role": "auditor", "iss": "samlad",
+                        "aud": "samlad", "iat": NOW, "exp": NOW + timedelta(hours=1)},
+                       "k" * 32, algorithm="HS256")
+
+    with pytest.raises(InvalidToken):
+        verify_token(KEY, token, now=NOW)
