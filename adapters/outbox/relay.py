@@ -118,6 +118,39 @@ class OutboxRelay:
             self._on_published(len(messages))
         return len(notifications)
 
+    async def republish(self, start: int, end: int | None = None) -> int:
+        """Publish again what was already relayed from ``start`` (to ``end``); how many.
+
+        Answers a gap the coordination service reports (invariant 3: the store, not the
+        bus, is the memory). The same deterministic ids make every copy that did arrive
+        a duplicate; the relay's own position does not move.
+        """
+        relayed, _ = await asyncio.to_thread(self._positions)
+        last = relayed if end is None else min(end, relayed)
+        published = 0
+        previous: int | None = None
+        position = start
+        while position <= last:
+            notifications: list[Notification] = await asyncio.to_thread(
+                self._recorder.select_notifications, position,
+                min(self._batch_size, last - position + 1),
+            )
+            if not notifications:
+                break
+            messages = []
+            for notification in notifications:
+                message = self._message_for(notification, previous)
+                if message is not None:
+                    messages.append(message)
+                    previous = notification.id
+            if messages:
+                await self._publisher.publish(messages)
+            published += len(messages)
+            position = notifications[-1].id + 1
+        log.info("outbox_republished", relay=self.name, start=start, end=last,
+                 published=published)
+        return published
+
     def _message_for(
         self, notification: Notification, previous: int | None
     ) -> OutgoingMessage | None:

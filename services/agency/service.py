@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from litestar import Litestar, Router
+from nats.js import JetStreamContext
 
 from adapters.crypto import FieldSealer, PersonalFields, PersonKeyStore
 from adapters.nats.names import deadletter_subject
 from adapters.nats.publisher import BatchPublisher
-from adapters.outbox.relay import OutboxRelay
+from adapters.outbox.relay import OutboxRelay, Publisher
 from adapters.outbox.translator import ContractTranslator
 from adapters.pseudonym import Pseudonymiser
 from adapters.store.application import open_application
@@ -30,6 +31,22 @@ TITLES = {
 }
 
 
+def agency_outbox(
+    application: AgencyApplication, js: JetStreamContext, publisher: Publisher | None = None
+) -> OutboxRelay:
+    """The one way an agency's events leave its store (also used to re-publish a gap)."""
+    agency = str(application.agency)
+    translator = ContractTranslator(
+        agency=agency, store=agency, recorder=application.process_recorder,
+        mapper=application.mapper,
+    )
+    return OutboxRelay(
+        name="outbox", recorder=application.process_recorder, mapper=application.mapper,
+        translate=translator, publisher=publisher or BatchPublisher(js),
+        deadletter_subject=deadletter_subject(agency),
+    )
+
+
 def create_agency_app(
     settings: Settings,
     application_class: type[AgencyApplication],
@@ -44,16 +61,9 @@ def create_agency_app(
     runner = CommandRunner(
         application, clock, Pseudonymiser.from_file(settings.pseudonym_key_file)
     )
-    translator = ContractTranslator(
-        agency=agency, store=agency, recorder=application.process_recorder,
-        mapper=application.mapper,
-    )
+
     async def relay(js, stop):  # type: ignore[no-untyped-def]
-        outbox = OutboxRelay(
-            name="outbox", recorder=application.process_recorder, mapper=application.mapper,
-            translate=translator, publisher=BatchPublisher(js),
-            deadletter_subject=deadletter_subject(agency),
-        )
+        outbox = agency_outbox(application, js)
         application.on_saved = outbox.nudge
         await outbox.run(stop)
 

@@ -1,0 +1,89 @@
+"""A message lost between an agency and the shared case is asked for again and arrives."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from litestar.testing import AsyncTestClient
+
+from adapters.auth.testing import auth_headers
+from adapters.nats.connection import connect
+from adapters.nats.publisher import BatchPublisher, OutgoingMessage
+from adapters.nats.testing import new_person_ref, running_nats
+from adapters.outbox.translator import integration_event_id
+from adapters.store.application import open_application
+from adapters.store.settings import StoreSettings
+from domain.kommun.participant import Participant
+from services.agency.service import agency_outbox
+from services.coordination.service import create_app
+from services.kommun.application import KommunApplication
+from services.settings import Settings
+
+
+class LosingOne:
+    """A bus that loses one message on the way (as a disk lost with an R1 stream would)."""
+
+    def __init__(self, publisher: BatchPublisher, lost_id: str) -> None:
+        self._publisher = publisher
+        self._lost_id = lost_id
+
+    async def publish(self, messages: Sequence[OutgoingMessage]) -> Sequence[Any]:
+        kept = [m for m in messages if m.headers["Nats-Msg-Id"] != self._lost_id]
+        return await self._publisher.publish(kept)
+
+
+async def test_a_reported_gap_is_closed_by_republishing_from_the_agency_store(
+    tmp_path: Path,
+) -> None:
+    now = datetime.now(UTC)
+    kommun = open_application(KommunApplication, StoreSettings(data_dir=tmp_path), "kommun")
+    person_ref = new_person_ref()
+    participant = Participant(person_ref=person_ref, effective_at=now, recorded_at=now)
+    participant.enrol(kommun="Falun", gender="man", birth_year=1980, target_groups=[],
+                      effective_at=now, recorded_at=now)
+    for n in (1, 2):
+        participant.start_intervention(intervention_id=f"i{n}", intervention_type="praktik",
+                                       effective_at=now, recorded_at=now)
+    kommun.save(participant)  # positions: 1 Opened (local), 2 enrolled, 3 and 4 started
+
+    clock = [now]
+    async with running_nats(tmp_path) as nats:
+        settings = Settings(data_dir=tmp_path, nats_url=nats.url, log_json=False)
+        async with AsyncTestClient(create_app(settings, clock=lambda: clock[0])) as http:
+            http.headers.update(auth_headers(settings, None, "auditor"))
+            client = await connect(nats.settings, "kommun")
+            js = client.jetstream()
+            lossy = agency_outbox(
+                kommun, js, LosingOne(BatchPublisher(js), integration_event_id("kommun", 3))
+            )
+            while await lossy.relay_once():
+                pass
+
+            async def facts() -> int:
+                response = await http.get(f"/cases/{person_ref}")
+                return int(response.json()["facts"]) if response.status_code == 200 else 0
+
+            await _until(facts, 2)
+            clock[0] += timedelta(minutes=5)
+            gaps = (await http.get("/ops/gaps")).json()
+
+            republished = await agency_outbox(kommun, js).republish(gaps[0]["missing"])
+            await _until(facts, 3)
+            after = (await http.get("/ops/gaps")).json()
+            await client.close()
+    kommun.close()
+
+    assert gaps == [{"producer": "urn:samlad:kommun", "missing": 3, "seen_after": 4}]
+    assert republished == 2  # the lost one, and one that had arrived (dropped as a copy)
+    assert after == []
+
+
+async def _until(probe: Any, wanted: int) -> None:
+    deadline = asyncio.get_running_loop().time() + 10
+    while await probe() != wanted:
+        assert asyncio.get_running_loop().time() < deadline, f"never reached {wanted}"
+        await asyncio.sleep(0.05)
