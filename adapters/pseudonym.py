@@ -28,17 +28,18 @@ def normalise_personnummer(raw: str) -> str:
     if match is None:
         raise InvalidPersonnummer("expected YYYYMMDD-NNNN or YYMMDD-NNNN")
     digits = match.group(1) + match.group(2)
-    if not _luhn_ok(digits):
+    if luhn_check_digit(digits[:9]) != int(digits[9]):
         raise InvalidPersonnummer("the check digit does not match")
     return digits
 
 
-def _luhn_ok(digits: str) -> bool:
+def luhn_check_digit(nine_digits: str) -> int:
+    """The control digit (kontrollsiffra) of ``YYMMDDNNN``."""
     total = 0
-    for index, char in enumerate(digits):
+    for index, char in enumerate(nine_digits):
         value = int(char) * (2 if index % 2 == 0 else 1)
         total += value - 9 if value > 9 else value
-    return total % 10 == 0
+    return (10 - total % 10) % 10
 
 
 class Pseudonymiser:

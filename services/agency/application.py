@@ -7,7 +7,7 @@ context of the command is stamped on the new events so the outbox can carry it o
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
@@ -17,8 +17,6 @@ from adapters.telemetry.tracing import current_traceparent
 from domain.agencies import Agency
 from domain.agency.errors import NotFound
 from domain.agency.involvement import Involvement
-
-I = TypeVar("I", bound=Involvement)  # noqa: E741
 
 SAVE_ATTEMPTS = 8
 """Races on one person are short (a command against an arriving hand-off)."""

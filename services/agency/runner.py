@@ -10,8 +10,8 @@ from adapters.pseudonym import InvalidPersonnummer, Pseudonymiser
 from domain.agency.errors import AgencyRuleViolation
 from services.agency.application import AgencyApplication
 from services.agency.schemas import Accepted, Command
+from services.runtime.clock import Clock
 
-Clock = Callable[[], datetime]
 Action = Callable[[Any, datetime, datetime], object]
 
 

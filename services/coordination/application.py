@@ -47,11 +47,6 @@ class CoordinationApplication(StoredApplication):
         except AggregateNotFoundError:
             return None
 
-    def get_case_as_of(self, person_ref: str, version: int) -> Case:
-        case = self.repository.get(Case.create_id(person_ref), version=version)
-        assert isinstance(case, Case)
-        return case
-
     def ingest(
         self,
         facts: Iterable[tuple[str, Fact]],

@@ -8,14 +8,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-
-def luhn_check_digit(nine_digits: str) -> int:
-    """The control digit (kontrollsiffra) of ``YYMMDDNNN``."""
-    total = 0
-    for index, char in enumerate(nine_digits):
-        value = int(char) * (2 if index % 2 == 0 else 1)
-        total += value - 9 if value > 9 else value
-    return (10 - total % 10) % 10
+from adapters.pseudonym import luhn_check_digit
 
 
 def personnummer(birth_date: date, serial: int) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -12,20 +11,16 @@ from pathlib import Path
 import httpx
 import pytest
 
+from adapters.nats.server import free_port
+
 SERVICES = ("kommun", "af", "fk", "region", "coordination")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.mark.parametrize("service", SERVICES)
 def test_a_service_serves_health_and_its_openapi_when_run_alone(
     service: str, tmp_path: Path
 ) -> None:
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "services.cli.main", "serve", service,
          "--data-dir", str(tmp_path), "--port", str(port)],

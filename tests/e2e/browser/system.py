@@ -16,6 +16,7 @@ import httpx
 
 from adapters.auth.testing import auth_headers
 from services.cli.testing import RunningSamlad
+from services.demo.personnummer import random_personnummer
 
 Json = dict[str, Any]
 
@@ -27,15 +28,8 @@ def days_ago(days: int) -> str:
 
 
 def new_personnummer() -> str:
-    """A random well-formed personnummer (Luhn check digit), so each test owns its person."""
-    digits = f"19{random.randint(50, 99)}{random.randint(1, 12):02d}{random.randint(1, 28):02d}"
-    digits += f"{random.randint(0, 999):03d}"
-    short = digits[2:]
-    total = 0
-    for index, char in enumerate(short):
-        value = int(char) * (2 if index % 2 == 0 else 1)
-        total += value - 9 if value > 9 else value
-    return f"{digits[:8]}-{digits[8:]}{(10 - total % 10) % 10}"
+    """A random well-formed personnummer, so each test owns its person."""
+    return random_personnummer(random.Random(), birth_year=random.randint(1950, 1999))
 
 
 class Samlad(RunningSamlad):
