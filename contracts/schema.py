@@ -14,7 +14,11 @@ from typing import Any
 import msgspec
 
 from contracts.base import AGENCIES, COORDINATION, PERSON_REF_PATTERN
-from contracts.envelope import STRUCTURED_CONTENT_TYPE, CloudEventAttributes
+from contracts.envelope import (
+    STRUCTURED_CONTENT_TYPE,
+    TRACEPARENT_PATTERN,
+    CloudEventAttributes,
+)
 from contracts.examples import EXAMPLE_PERSON_REF, example_message
 from contracts.registry import REGISTRY, EventSpec, Registry
 
@@ -55,10 +59,7 @@ def _envelope_properties(spec: EventSpec, data_ref: str) -> dict[str, Any]:
     properties["datacontenttype"] = {"type": "string", "pattern": "^application/json(;.*)?$"}
     properties["dataschema"] = {"type": "string", "format": "uri"}
     properties["subject"] = {"type": "string", "pattern": PERSON_REF_PATTERN}
-    properties["traceparent"] = {
-        "type": "string",
-        "pattern": "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$",
-    }
+    properties["traceparent"] = {"type": "string", "pattern": TRACEPARENT_PATTERN}
     properties["data"] = {"$ref": data_ref}
     # Absent rather than null: encoders omit unset extension attributes.
     for attribute in ("samladposition", "samladprevposition"):

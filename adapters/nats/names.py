@@ -4,6 +4,15 @@ from __future__ import annotations
 
 from typing import Final
 
+# The subject scheme lives in contracts (integrators read it there); re-exported here so
+# the broker's names come from one module.
+from contracts.subjects import (  # noqa: F401
+    PARKED_BY_COORDINATION,
+    PARKED_BY_OUTBOX,
+    alert_subjects,
+    deadletter_filter,
+    deadletter_subject,
+)
 from domain.agencies import Agency
 
 AGENCIES: Final = tuple(agency.value for agency in Agency)
@@ -37,8 +46,14 @@ def partition_filter(publisher: str, partition: int) -> str:
     return f"{ROOT}.{publisher}.*.*.*.{partition}"
 
 
-def deadletter_subject(agency: str) -> str:
-    return f"{ROOT}.deadletter.{agency}"
+def alert_publish_subjects() -> str:
+    """Coordination publishes alerts with six tokens: the sixth names the recipients."""
+    return f"{ROOT}.{COORDINATION}.*.*.*.*"
+
+
+def deadletters_consumer(agency: str) -> str:
+    """Each agency reads the dead letters about its own messages, and no one else's."""
+    return f"deadletters-{agency}"
 
 
 def coordination_consumer(partition: int) -> str:
