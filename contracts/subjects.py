@@ -24,6 +24,8 @@ from contracts.errors import InvalidSubject
 from contracts.registry import EventSpec
 
 SUBJECT_ROOT = "samlad"
+EVENTS_STREAM = "SAMLAD_EVENTS"
+DEADLETTER_STREAM = "SAMLAD_DEADLETTER"
 DEADLETTER_HEADER_REASON = "Samlad-Reason"
 DEADLETTER_HEADER_ORIGINAL_SUBJECT = "Samlad-Original-Subject"
 RECIPIENT_SEPARATOR = "-"
@@ -156,3 +158,29 @@ def deadletter_subject(agency: str, parked_by: str = PARKED_BY_COORDINATION) -> 
 def deadletter_filter(agency: str) -> str:
     """Every dead letter about ``agency``'s messages."""
     return f"{SUBJECT_ROOT}.deadletter.{agency}.>"
+
+
+# Durable consumers the operator creates; a service binds to them and cannot alter them.
+
+
+def alerts_consumer(agency: str) -> str:
+    """On ``SAMLAD_EVENTS``: the alerts that name ``agency`` as a recipient."""
+    return f"alerts-{agency}"
+
+
+def handoffs_consumer(agency: str) -> str:
+    """On ``SAMLAD_EVENTS``: every agency's hand-off requests; it keeps those to it."""
+    return f"handoffs-{agency}"
+
+
+def deadletters_consumer(agency: str) -> str:
+    """On ``SAMLAD_DEADLETTER``: the dead letters about ``agency``'s messages (read-only)."""
+    return f"deadletters-{agency}"
+
+
+def coordination_consumer(partition: int | str) -> str:
+    """On ``SAMLAD_EVENTS``: the agencies' events of one partition, for coordination.
+
+    ``"{partition}"`` gives the name's pattern, as the AsyncAPI document shows it.
+    """
+    return f"coordination-p{partition}"

@@ -7,11 +7,17 @@ from typing import Final
 # The subject scheme lives in contracts (integrators read it there); re-exported here so
 # the broker's names come from one module.
 from contracts.subjects import (  # noqa: F401
+    DEADLETTER_STREAM,
+    EVENTS_STREAM,
     PARKED_BY_COORDINATION,
     PARKED_BY_OUTBOX,
     alert_subjects,
+    alerts_consumer,
+    coordination_consumer,
     deadletter_filter,
     deadletter_subject,
+    deadletters_consumer,
+    handoffs_consumer,
 )
 from domain.agencies import Agency
 
@@ -25,8 +31,6 @@ SERVICES: Final = (*AGENCIES, COORDINATION, AUDIT, ADMIN)
 EVENT_PUBLISHERS: Final = (*AGENCIES, COORDINATION)
 
 ROOT: Final = "samlad"
-EVENTS_STREAM: Final = "SAMLAD_EVENTS"
-DEADLETTER_STREAM: Final = "SAMLAD_DEADLETTER"
 AUDIT_STREAM: Final = "SAMLAD_AUDIT"
 STREAMS: Final = (EVENTS_STREAM, DEADLETTER_STREAM, AUDIT_STREAM)
 
@@ -49,24 +53,6 @@ def partition_filter(publisher: str, partition: int) -> str:
 def alert_publish_subjects() -> str:
     """Coordination publishes alerts with six tokens: the sixth names the recipients."""
     return f"{ROOT}.{COORDINATION}.*.*.*.*"
-
-
-def deadletters_consumer(agency: str) -> str:
-    """Each agency reads the dead letters about its own messages, and no one else's."""
-    return f"deadletters-{agency}"
-
-
-def coordination_consumer(partition: int) -> str:
-    return f"coordination-p{partition}"
-
-
-def alerts_consumer(agency: str) -> str:
-    return f"alerts-{agency}"
-
-
-def handoffs_consumer(agency: str) -> str:
-    """Each agency follows hand-off requests to learn those addressed to it."""
-    return f"handoffs-{agency}"
 
 
 def handoffs_filter() -> str:

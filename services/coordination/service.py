@@ -107,7 +107,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Litestar:
         settings=settings,
         route_handlers=[
             coordination_router(application, sealer), ops_router(application, clock),
-            contracts_router(),
+            contracts_router(nats_url=settings.nats_url),
             ui_router(application, settings, live, clock, sealer=sealer),
             audit_router(application),
         ],
