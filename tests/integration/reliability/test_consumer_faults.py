@@ -7,6 +7,7 @@ backends terminated mid-stream) or into the bus (a message fetched and never ack
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from pathlib import Path
 
@@ -35,13 +36,15 @@ from .support import (
 
 FINISH_WITHIN_SECONDS = 60.0
 SHORT_ACK_WAIT_SECONDS = 1.0
+OUTAGE_SECONDS = 3.0
 
 
 async def test_a_commit_failing_as_database_is_locked_is_retried_and_nothing_is_dead_lettered(
     tmp_path: Path,
 ) -> None:
     # The batch commit fails, then the next two attempts: long enough that a consumer
-    # which falls back to applying one by one would park the first message.
+    # which falls back to applying one by one would park the first message. One
+    # partition, so the failing commits are one consumer's, in a row.
     FlakyCommits.plan = plan = CommitPlan(first=2, times=3)
     messages, event_ids = kommun_messages(persons=20, per_person=10)
     app = open_application(
@@ -49,7 +52,7 @@ async def test_a_commit_failing_as_database_is_locked_is_retried_and_nothing_is_
         PROCESS_RECORDER_TOPIC=FLAKY_COMMITS_TOPIC,
     )
     try:
-        async with running_nats(tmp_path) as nats:
+        async with running_nats(tmp_path, partitions=1) as nats:
             admin = await connect(nats.settings, ADMIN)
             kommun = await connect(nats.settings, "kommun")
             js = admin.jetstream(timeout=10)
@@ -97,7 +100,8 @@ async def test_postgres_connections_terminated_mid_stream_lose_and_double_nothin
                 applied = await eventually(some_applied, within=FINISH_WITHIN_SECONDS,
                                            what="some events applied")
                 assert applied < len(messages), "the stream was already done"
-                assert _terminate_backends(postgres_url, application_name) > 0
+                # Longer than eventsourcing's own retries (10 x 0.2 s) ride out.
+                assert await _outage(postgres_url, application_name, OUTAGE_SECONDS) > 0
 
                 async def done() -> bool:
                     assert not any(task.done() for task in tasks), "a consumer stopped"
@@ -154,6 +158,17 @@ async def test_a_message_fetched_and_abandoned_is_applied_after_later_ones(
         assert_applied_exactly_once(app, event_ids)
     finally:
         app.close()
+
+
+async def _outage(url: str, application_name: str, seconds: float) -> int:
+    """Terminate every connection of ours, again and again, for ``seconds``."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + seconds
+    terminated = 0
+    while loop.time() < end:
+        terminated += await asyncio.to_thread(_terminate_backends, url, application_name)
+        await asyncio.sleep(0.02)
+    return terminated
 
 
 def _terminate_backends(url: str, application_name: str) -> int:
