@@ -21,11 +21,15 @@ from services.coordination.recorders import CoordinationSQLiteRecorder
 
 
 class CommitPlan:
-    """Fail the commits numbered ``first`` .. ``first + times - 1`` (1-based)."""
+    """Fail the commits numbered ``first`` .. ``first + times - 1`` (1-based).
 
-    def __init__(self, first: int, times: int) -> None:
+    ``tracked_only`` counts only commits that carry a consumer position.
+    """
+
+    def __init__(self, first: int, times: int, *, tracked_only: bool = True) -> None:
         self.first = first
         self.times = times
+        self.tracked_only = tracked_only
         self.commits = 0
         self.failed = 0
         self._lock = threading.Lock()
@@ -39,12 +43,13 @@ class CommitPlan:
 
 
 class FlakyCommits(CoordinationSQLiteRecorder):
-    """Fails the planned commits that carry a consumer position, as ``database is locked``."""
+    """Fails the planned commits as ``database is locked``."""
 
     plan: ClassVar[CommitPlan] = CommitPlan(first=0, times=0)
 
     def _insert_events(self, c: Any, stored_events: Any, **kwargs: Any) -> Any:
-        if kwargs.get("tracking") is not None and self.plan.next_fails():
+        counted = kwargs.get("tracking") is not None or not self.plan.tracked_only
+        if counted and self.plan.next_fails():
             # What SQLite raises when another writer holds the lock past the timeout;
             # eventsourcing wraps it as its OperationalError.
             raise sqlite3.OperationalError("database is locked")
