@@ -24,12 +24,13 @@ from nats.js import JetStreamContext
 
 from adapters.nats.connection import connect
 from adapters.nats.names import (
+    ADMIN,
     COORDINATION,
     DEADLETTER_STREAM,
     EVENTS_STREAM,
     coordination_consumer,
 )
-from adapters.nats.publisher import OutgoingMessage
+from adapters.nats.publisher import BatchPublisher, OutgoingMessage
 from adapters.nats.server import free_port
 from adapters.nats.settings import NatsSettings
 from adapters.nats.testing import new_person_ref
@@ -229,3 +230,29 @@ def assert_applied_exactly_once(app: Any, event_ids: dict[str, list[str]]) -> No
         assert kinds["Opened"] == 1
         assert set(kinds) <= {"Opened", "FactRecorded", "AlertRaised", "AlertResolved"}
         assert events[-1].originator_version == 1 + len(ids) + alerts
+
+
+@asynccontextmanager
+async def admin_and_kommun(
+    settings: NatsSettings,
+) -> AsyncIterator[tuple[JetStreamContext, BatchPublisher]]:
+    """The operator's view of the streams, and a publisher under kommun's identity."""
+    admin = await connect(settings, ADMIN)
+    kommun = await connect(settings, "kommun")
+    try:
+        yield admin.jetstream(timeout=10), BatchPublisher(kommun.jetstream(timeout=10))
+    finally:
+        await kommun.close()
+        await admin.close()
+
+
+async def until_all_acked(
+    js: JetStreamContext, tasks: list[asyncio.Task[None]], partitions: int, *, within: float
+) -> None:
+    """Wait until every delivery is acknowledged; fail if a consumer stopped meanwhile."""
+
+    async def done() -> bool:
+        assert not any(task.done() for task in tasks), "a consumer stopped"
+        return await coordination_idle(js, partitions)
+
+    await eventually(done, within=within, what="every delivery acknowledged", poll=0.05)

@@ -15,8 +15,7 @@ import psycopg
 import pytest
 
 from adapters.nats.connection import connect
-from adapters.nats.names import ADMIN, COORDINATION, coordination_consumer
-from adapters.nats.publisher import BatchPublisher
+from adapters.nats.names import COORDINATION, coordination_consumer
 from adapters.nats.testing import running_nats
 from adapters.store.application import open_application
 from adapters.store.settings import StoreSettings
@@ -25,13 +24,14 @@ from services.coordination.recorders import recorder_env
 
 from .faults import FLAKY_COMMITS_TOPIC, CommitPlan, FlakyCommits, abandon_one
 from .support import (
+    admin_and_kommun,
     applied_in_store,
     assert_applied_exactly_once,
     consuming,
-    coordination_idle,
     dead_letter_count,
     eventually,
     kommun_messages,
+    until_all_acked,
 )
 
 FINISH_WITHIN_SECONDS = 60.0
@@ -52,22 +52,14 @@ async def test_a_commit_failing_as_database_is_locked_is_retried_and_nothing_is_
         PROCESS_RECORDER_TOPIC=FLAKY_COMMITS_TOPIC,
     )
     try:
-        async with running_nats(tmp_path, partitions=1) as nats:
-            admin = await connect(nats.settings, ADMIN)
-            kommun = await connect(nats.settings, "kommun")
-            js = admin.jetstream(timeout=10)
-            await BatchPublisher(kommun.jetstream(timeout=10)).publish(messages)
+        async with (running_nats(tmp_path, partitions=1) as nats,
+                    admin_and_kommun(nats.settings) as (js, publisher)):
+            await publisher.publish(messages)
             async with consuming(nats.settings, app, batch_size=20) as tasks:
-
-                async def done() -> bool:
-                    assert not any(task.done() for task in tasks), "a consumer stopped"
-                    return await coordination_idle(js, nats.settings.partitions)
-
-                await eventually(done, within=FINISH_WITHIN_SECONDS, what="every event acked")
+                await until_all_acked(js, tasks, nats.settings.partitions,
+                                      within=FINISH_WITHIN_SECONDS)
             assert plan.failed == 3
             assert await dead_letter_count(js) == 0
-            await kommun.close()
-            await admin.close()
         assert_applied_exactly_once(app, event_ids)
     finally:
         app.close()
@@ -87,11 +79,9 @@ async def test_postgres_connections_terminated_mid_stream_lose_and_double_nothin
     app = open_application(CoordinationApplication, store, "coordination",
                            **recorder_env(postgres=True))
     try:
-        async with running_nats(tmp_path) as nats:
-            admin = await connect(nats.settings, ADMIN)
-            kommun = await connect(nats.settings, "kommun")
-            js = admin.jetstream(timeout=10)
-            await BatchPublisher(kommun.jetstream(timeout=10)).publish(messages)
+        async with (running_nats(tmp_path) as nats,
+                    admin_and_kommun(nats.settings) as (js, publisher)):
+            await publisher.publish(messages)
             async with consuming(nats.settings, app, batch_size=25) as tasks:
 
                 async def some_applied() -> int:
@@ -102,16 +92,9 @@ async def test_postgres_connections_terminated_mid_stream_lose_and_double_nothin
                 assert applied < len(messages), "the stream was already done"
                 # Longer than eventsourcing's own retries (10 x 0.2 s) ride out.
                 assert await _outage(postgres_url, application_name, OUTAGE_SECONDS) > 0
-
-                async def done() -> bool:
-                    assert not any(task.done() for task in tasks), "a consumer stopped"
-                    return await coordination_idle(js, nats.settings.partitions)
-
-                await eventually(done, within=FINISH_WITHIN_SECONDS, what="every event acked",
-                                 poll=0.1)
+                await until_all_acked(js, tasks, nats.settings.partitions,
+                                      within=FINISH_WITHIN_SECONDS)
             assert await dead_letter_count(js) == 0
-            await kommun.close()
-            await admin.close()
         assert_applied_exactly_once(app, event_ids)
     finally:
         app.close()
@@ -126,13 +109,10 @@ async def test_a_message_fetched_and_abandoned_is_applied_after_later_ones(
         **recorder_env(postgres=False),
     )
     try:
-        async with running_nats(tmp_path, ack_wait=SHORT_ACK_WAIT_SECONDS) as nats:
-            admin = await connect(nats.settings, ADMIN)
-            kommun = await connect(nats.settings, "kommun")
+        async with (running_nats(tmp_path, ack_wait=SHORT_ACK_WAIT_SECONDS) as nats,
+                    admin_and_kommun(nats.settings) as (js, publisher)):
             # A coordination process fetches the first message and dies without acking.
             thief = await connect(nats.settings, COORDINATION)
-            js = admin.jetstream(timeout=10)
-            publisher = BatchPublisher(kommun.jetstream(timeout=10))
             await publisher.publish(messages[:1])
             durables = [coordination_consumer(p) for p in range(nats.settings.partitions)]
             _, abandoned = await abandon_one(thief, durables)
@@ -144,17 +124,10 @@ async def test_a_message_fetched_and_abandoned_is_applied_after_later_ones(
 
                 await eventually(later_applied, within=FINISH_WITHIN_SECONDS,
                                  what="the later messages applied")
-
-                async def done() -> bool:
-                    assert not any(task.done() for task in tasks), "a consumer stopped"
-                    return await coordination_idle(js, nats.settings.partitions)
-
-                await eventually(done, within=FINISH_WITHIN_SECONDS,
-                                 what="the abandoned message redelivered and acked")
+                await until_all_acked(js, tasks, nats.settings.partitions,
+                                      within=FINISH_WITHIN_SECONDS)
             assert abandoned.metadata.num_delivered == 1
             await thief.close()
-            await kommun.close()
-            await admin.close()
         assert_applied_exactly_once(app, event_ids)
     finally:
         app.close()
