@@ -40,7 +40,6 @@ from adapters.store.failures import Failure, classify
 log = structlog.get_logger(__name__)
 
 T = TypeVar("T")
-T_co = TypeVar("T_co", covariant=True)
 
 BATCH_SIZE = 500
 POLL_SECONDS = 1.0

@@ -150,11 +150,11 @@ class AccessLogger:
         if self._thread is not None:
             self._queue.join()
 
-    def close(self, timeout: float = CLOSE_SECONDS) -> None:
-        """Save everything queued, then stop the writer (within ``timeout`` seconds)."""
+    def close(self) -> None:
+        """Save everything queued, then stop the writer (a shutdown hook: no arguments)."""
         if self._thread is not None:
             self._queue.put(None)
-            self._thread.join(timeout=timeout)
+            self._thread.join(timeout=CLOSE_SECONDS)
             if self._thread.is_alive():
                 # The store is still failing: the writer logs what it could not save.
                 self._abandon.set()
