@@ -33,8 +33,9 @@ class CoordinationApplication(StoredApplication):
         self.policy = policy or RulePolicy()
         self._write_lock = threading.Lock()
         # Called after each commit (from the committing thread): wakes the alert outbox
-        # and the live views.
-        self.after_commit: list[Callable[[], None]] = []
+        # and the live views. One hook per owner, by name: a restarted worker registering
+        # again replaces its hook instead of adding a second one.
+        self.after_commit: dict[str, Callable[[], None]] = {}
 
     def get_case(self, person_ref: str) -> Case:
         case = self.repository.get(Case.create_id(person_ref))
@@ -106,5 +107,5 @@ class CoordinationApplication(StoredApplication):
             case.review(now, self.policy)
             changes.extend(changes_for(case, self.policy, now))
         self.save_processed(tracking, *cases, read_models=changes)
-        for hook in self.after_commit:
+        for hook in list(self.after_commit.values()):
             hook()

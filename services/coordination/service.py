@@ -66,7 +66,7 @@ def coordination_workers(
             translate=translator, publisher=BatchPublisher(js),
             deadletter_subject=deadletter_subject(COORDINATION, PARKED_BY_OUTBOX),
         )
-        application.after_commit.append(outbox.nudge)
+        application.after_commit["alert_outbox"] = outbox.nudge
         await outbox.run(stop)
 
     async def deadlines(_: JetStreamContext, stop: asyncio.Event) -> None:
@@ -98,7 +98,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Litestar:
     sealer = FieldSealer(PersonKeyStore.in_data_dir(settings.data_dir))
     # The UI's live streams learn of each commit through the application's hook.
     live = Broadcaster()
-    application.after_commit.append(live.notify)
+    application.after_commit["live"] = live.notify
     # Every read of a case (API or UI) is logged after it is answered (services/audit).
     access_log = AccessLogger(application, clock)
     return build_app(
