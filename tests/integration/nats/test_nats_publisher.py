@@ -66,7 +66,7 @@ async def test_unacknowledged_messages_are_reported_with_the_acknowledged_prefix
     js = (await connect_as(nats_env.settings, "admin")).jetstream()
     stream = await _own_stream(js)
     batch = [_message(f"{stream}.a"), _message(f"{stream}.b"), _message("nowhere.c")]
-    publisher = BatchPublisher(js, attempt_timeout=0.3, max_attempts=2)
+    publisher = BatchPublisher(js, attempt_timeout=0.3, retry_for=0.5)
 
     with pytest.raises(BatchPublishError) as raised:
         await publisher.publish(batch)
