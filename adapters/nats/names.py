@@ -85,3 +85,8 @@ def stream_of(subject: str) -> str:
     if tokens[1] == AUDIT:
         return AUDIT_STREAM
     return EVENTS_STREAM
+
+
+def republish_subject(agency: str) -> str:
+    """Core NATS, not a stream: the coordination asks ``agency`` to refill a gap."""
+    return f"{ROOT}.control.republish.{agency}"

@@ -24,6 +24,7 @@ from adapters.nats.names import (
     handoffs_consumer,
     inbox_prefix,
     publish_subjects,
+    republish_subject,
 )
 
 
@@ -64,7 +65,11 @@ def permissions_for(service: str, *, partitions: int) -> Permissions:
                 *_pull_consumer(EVENTS_STREAM, handoffs_consumer(service)),
             ),
             # Live alerts on core NATS carry what alerts-<agency> carries: the same data.
-            subscribe=(inbox, f"{ROOT}.{COORDINATION}.>"),
+            subscribe=(
+                inbox, f"{ROOT}.{COORDINATION}.>",
+                # Gap refill (issue 11.5): only its own republish requests.
+                republish_subject(service),
+            ),
         )
     if service == COORDINATION:
         consumers = tuple(
@@ -73,7 +78,11 @@ def permissions_for(service: str, *, partitions: int) -> Permissions:
             for grant in _pull_consumer(EVENTS_STREAM, coordination_consumer(n))
         )
         return Permissions(
-            publish=(publish_subjects(COORDINATION), f"{ROOT}.deadletter.>", *consumers),
+            publish=(
+                publish_subjects(COORDINATION), f"{ROOT}.deadletter.>", *consumers,
+                # Gap refill (issue 11.5): asks any agency to republish a stretch.
+                republish_subject("*"),
+            ),
             subscribe=(inbox,),
         )
     if service == AUDIT:

@@ -21,13 +21,13 @@ from collections.abc import Callable, Mapping, Sequence
 
 import msgspec
 import structlog
-from nats.aio.client import Client
 from nats.errors import NoRespondersError
 from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js import JetStreamContext
 from nats.js.api import Header, PubAck
 from nats.js.errors import APIError, NoStreamResponseError, ServiceUnavailableError
 
+from adapters.nats.connection import core_client
 from adapters.nats.names import stream_of
 
 log = structlog.get_logger(__name__)
@@ -102,7 +102,7 @@ class BatchPublisher:
         if not 1 <= max_batch <= MAX_BATCH:
             raise ValueError(f"max_batch must be within 1..{MAX_BATCH}")
         self._js = js
-        self._nc: Client = js._nc  # the core client the atomic protocol is spoken on
+        self._nc = core_client(js)  # the atomic protocol is spoken on core NATS
         self._attempt_timeout = attempt_timeout
         self._retry_for = retry_for
         self._max_batch = max_batch
