@@ -181,6 +181,8 @@ class BatchPublisher:
                     continue
                 # ERR_BATCH_DUPLICATE: part of this stretch is stored already (a
                 # re-publish after a crash, a timed-out commit, a refill).
+                log.info("nats_batch_holds_stored_ids", subject=rest[0].subject,
+                         messages=len(rest))
                 published = await self._one_by_one(rest, until_new=True)
                 acks.extend(published)
                 rest = rest[len(published):]
