@@ -155,7 +155,7 @@ class OutboxRelay:
         )
         if not notifications:
             return 0
-        relayed, previous = self._translated(notifications, published)
+        relayed, previous = await asyncio.to_thread(self._translated, notifications, published)
         messages = [message for item in relayed for message in item.messages]
         if messages:
             try:
@@ -197,7 +197,9 @@ class OutboxRelay:
             )
             if not notifications:
                 break
-            relayed, previous = self._translated(notifications, previous)
+            relayed, previous = await asyncio.to_thread(
+                self._translated, notifications, previous
+            )
             messages = [message for item in relayed for message in item.messages]
             if messages:
                 await self._publisher.publish(messages)

@@ -9,7 +9,7 @@ generic mapping serves every store. Events without a contract (``Opened``,
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 from uuid import UUID, uuid5
 
@@ -90,10 +90,16 @@ class ContractTranslator:
         return str(created.person_ref)
 
 
+@cache
+def _field_names(struct: type[IntegrationEvent]) -> tuple[str, ...]:
+    # msgspec resolves the annotations on every call: most of the relay's time uncached.
+    return tuple(field.name for field in msgspec.structs.fields(struct))
+
+
 def contract_data(spec: EventSpec, event: Any, person_ref: str) -> IntegrationEvent:
     """The contract event whose fields the domain event carries under the same names."""
     values = {"person_ref": person_ref}
-    for field in msgspec.structs.fields(spec.struct):
-        if field.name != "person_ref" and hasattr(event, field.name):
-            values[field.name] = getattr(event, field.name)
+    for name in _field_names(spec.struct):
+        if name != "person_ref" and hasattr(event, name):
+            values[name] = getattr(event, name)
     return msgspec.convert(values, spec.struct, from_attributes=False, strict=False)
