@@ -58,11 +58,13 @@ class ContractTranslator:
             if known is None or known.version < spec.version:
                 self._specs[spec.name] = spec
         self._person_ref = lru_cache(maxsize=100_000)(self._load_person_ref)
+        # The name is derived with regular expressions: once per class, not per event.
+        self._spec_of = cache(lambda cls: self._specs.get(event_name(cls)))
 
     def __call__(
         self, event: Any, position: int, previous_position: int | None
     ) -> OutgoingMessage | None:
-        spec = self._specs.get(event_name(type(event)))
+        spec = self._spec_of(type(event))
         if spec is None:
             return None
         person_ref = self._person_ref(event.originator_id)
