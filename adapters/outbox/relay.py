@@ -51,6 +51,14 @@ class _Relayed(NamedTuple):
     event: bool
 
 
+class _Batch(NamedTuple):
+    """A batch read after ``after`` (position, published) and translated."""
+
+    after: tuple[int, int | None]
+    relayed: list[_Relayed]
+    previous: int | None
+
+
 class OutboxRelay:
     """Relays one store; ``name`` is its tracking key in that store.
 
@@ -87,6 +95,7 @@ class OutboxRelay:
         self._wakeup = asyncio.Event()
         self._published_key = f"{name}:published"
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._ahead: _Batch | None = None
 
     def nudge(self) -> None:
         """Wake the relay now instead of at the next poll; safe from any thread."""
@@ -148,32 +157,47 @@ class OutboxRelay:
             stopping.cancel()
 
     async def relay_once(self) -> int:
-        """Publish the next batch after the recorded position; returns how many read."""
+        """Publish the next batch after the recorded position; returns how many read.
+
+        While the broker commits this batch, the next one is read and translated (the
+        publish mostly waits on the server's fsync); it is used only if the position
+        it was read from is the one recorded by then.
+        """
         position, published = await asyncio.to_thread(self._positions)
-        notifications: list[Notification] = await asyncio.to_thread(
-            self._recorder.select_notifications, position + 1, self._batch_size
-        )
-        if not notifications:
+        batch, self._ahead = self._ahead, None
+        if batch is None or batch.after != (position, published):
+            batch = await asyncio.to_thread(self._prepare, position, published)
+        if not batch.relayed:
             return 0
-        relayed, previous = await asyncio.to_thread(self._translated, notifications, published)
-        messages = [message for item in relayed for message in item.messages]
-        if messages:
-            try:
+        last = batch.relayed[-1].position
+        ahead = asyncio.ensure_future(asyncio.to_thread(self._prepare, last, batch.previous))
+        messages = [message for item in batch.relayed for message in item.messages]
+        try:
+            if messages:
                 await self._publisher.publish(messages)
-            except BatchPublishError as error:
-                # Keep what was stored: advance to just before the first failure.
-                done, done_previous = _stored_prefix(relayed, error.acknowledged_prefix,
-                                                     position, published)
-                await asyncio.to_thread(self._record, (position, published),
-                                        (done, done_previous))
-                raise
-        await asyncio.to_thread(self._record, (position, published),
-                                (notifications[-1].id, previous))
-        log.debug("outbox_relayed", relay=self.name, read=len(notifications),
-                  published=len(messages), position=notifications[-1].id)
+        except BatchPublishError as error:
+            ahead.cancel()
+            # Keep what was stored: advance to just before the first failure.
+            done, done_previous = _stored_prefix(batch.relayed, error.acknowledged_prefix,
+                                                 position, published)
+            await asyncio.to_thread(self._record, (position, published),
+                                    (done, done_previous))
+            raise
+        except BaseException:
+            ahead.cancel()
+            raise
+        await asyncio.to_thread(self._record, (position, published), (last, batch.previous))
+        self._ahead = await ahead
+        log.debug("outbox_relayed", relay=self.name, read=len(batch.relayed),
+                  published=len(messages), position=last)
         if self._on_published is not None:
             self._on_published(len(messages))
-        return len(notifications)
+        return len(batch.relayed)
+
+    def _prepare(self, position: int, published: int | None) -> _Batch:
+        notifications = self._recorder.select_notifications(position + 1, self._batch_size)
+        relayed, previous = self._translated(notifications, published)
+        return _Batch((position, published), relayed, previous)
 
     async def republish(self, start: int, end: int | None = None) -> int:
         """Publish again what was already relayed from ``start`` (to ``end``); how many.
