@@ -88,15 +88,26 @@ class CoordinationApplication(StoredApplication):
         return len(cases)
 
     def find_gaps(self, seen_before: datetime) -> list[dict[str, Any]]:
-        """Positions a producer published before one we saw, yet never arrived here."""
-        return self.process_recorder.query(  # type: ignore[attr-defined]
-            "SELECT p.producer, p.previous AS missing, p.position AS seen_after "
+        """Runs of positions a producer published before one we saw, never arrived here.
+
+        Each run is ``first``..``last``: from just after the last position seen below the
+        missing ``previous`` (or 1) up to it; republishing that range closes the gap.
+        """
+        rows = self.process_recorder.query(  # type: ignore[attr-defined]
+            "SELECT p.producer, p.previous AS missing, p.position AS seen_after, "
+            "(SELECT MAX(r.position) FROM {producer_positions} r "
+            " WHERE r.producer = p.producer AND r.position < p.previous) AS seen_below "
             "FROM {producer_positions} p LEFT JOIN {producer_positions} q "
             "ON q.producer = p.producer AND q.position = p.previous "
             "WHERE p.previous IS NOT NULL AND q.position IS NULL AND p.seen_at < ? "
             "ORDER BY p.producer, p.previous",
             (instant(seen_before),),
         )
+        return [
+            {"producer": row["producer"], "first": (row["seen_below"] or 0) + 1,
+             "last": row["missing"], "seen_after": row["seen_after"]}
+            for row in rows
+        ]
 
     def _commit(
         self, cases: Sequence[Case], now: datetime, tracking: Tracking | None,
