@@ -17,6 +17,7 @@ from .builders import (
     case_with,
     day,
     deregistered,
+    ended,
     enrolled,
     exited,
     hand_off,
@@ -154,3 +155,14 @@ def test_a_back_dated_fact_makes_the_deadline_overdue() -> None:
     case.review(day(20), POLICY)
     case.record(hand_off("h1", FK, AF, 2))
     assert case.next_deadline(POLICY) == day(7)
+
+
+def test_a_hand_off_that_changes_no_lane_still_ends_the_next_step_alert() -> None:
+    case = case_with(
+        registered(AF, 0), registered(KOMMUN, 0),
+        started(AF, "i1", 0), ended(AF, "i1", 1, further=True),
+    )  # fmt: skip
+    assert case.next_deadline(POLICY) == day(11)  # the rules have looked once
+    case.record(hand_off("h1", AF, KOMMUN, 3))  # KOMMUN already holds: lanes stay the same
+    case.review(day(30), POLICY)
+    assert Rule.ENDED_WITHOUT_NEXT_STEP not in {alert.rule for alert in case.open_alerts}
