@@ -234,6 +234,7 @@ class FoldBuilder:
         self._change_lane(lane, accepted_waiting=False)
         if not lane.registered:
             self.journal.append(lane.registrations, Period(start=fact.effective_at))
+            self.lanes_dirty = True
 
     def _deregistered(self, fact: Deregistered) -> None:
         lane = self._lane(fact.agency, fact.effective_at)
@@ -245,6 +246,7 @@ class FoldBuilder:
         last = lane.registrations[-1]
         ended = Period(start=last.start, end=fact.effective_at)
         self.journal.replace_last(lane.registrations, ended)
+        self.lanes_dirty = True
 
     def _contact_resumed(self, fact: ContactResumed) -> None:
         lane = self._lane(fact.agency, fact.effective_at)
