@@ -310,11 +310,14 @@ Dated = tuple[datetime, str]
 
 def _latest_two(dated: Iterable[Dated]) -> list[Dated]:
     """The two latest ``(time, id)`` pairs, latest first."""
-    top: list[Dated] = []
+    first: Dated | None = None
+    second: Dated | None = None
     for item in dated:
-        if len(top) < 2 or item[0] > top[1][0]:
-            top = sorted([*top, item], key=lambda pair: pair[0], reverse=True)[:2]
-    return top
+        if first is None or item[0] > first[0]:
+            first, second = item, first
+        elif second is None or item[0] > second[0]:
+            second = item
+    return [pair for pair in (first, second) if pair is not None]
 
 
 def _latest_other(top: list[Dated], excluded: str) -> datetime | None:
