@@ -24,6 +24,7 @@ from domain.case.facts import Fact
 from domain.case.identity import alert_id_for, case_id_for
 from domain.case.incremental import CaseFold
 from domain.case.policy import RulePolicy
+from domain.case.snapshot import CaseSnapshot
 from domain.case.state import CaseState
 from domain.errors import InvalidFactError, InvalidTimeError
 
@@ -32,6 +33,8 @@ __all__ = ["Case"]
 
 class Case(Aggregate):
     """One person's case, shared by the agencies; its id is derived from ``person_ref``."""
+
+    Snapshot = CaseSnapshot
 
     @staticmethod
     def create_id(person_ref: str, **_: Any) -> UUID:
@@ -63,6 +66,10 @@ class Case(Aggregate):
         self._facts[fact.event_id] = fact
         if self._fold is not None:
             self._fold.add(fact)
+
+    def recorded_facts(self) -> tuple[Fact, ...]:
+        """The facts in the order they were recorded (what a snapshot keeps)."""
+        return tuple(self._facts.values())
 
     def _folded(self) -> CaseFold:
         if self._fold is None:
