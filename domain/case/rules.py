@@ -288,19 +288,21 @@ def _next_steps(state: CaseState) -> Callable[[Intervention, datetime], bool]:
         for other in state.interventions
         if other.started_at is not None
     )
+    # Hand-offs are listed by request time and a lane's registrations in business time,
+    # so the latest of each is the last one.
     latest_other = max(
         (
-            *(hand_off.requested_at for hand_off in state.hand_offs),
-            *(period.start for lane in state.lanes for period in lane.registrations),
+            *((state.hand_offs[-1].requested_at,) if state.hand_offs else ()),
+            *(lane.registrations[-1].start for lane in state.lanes if lane.registrations),
         ),
         default=None,
     )
 
     def next_step(ended: Intervention, at: datetime) -> bool:
+        if latest_other is not None and latest_other >= at:
+            return True
         started = _latest_other(latest_starts, ended.intervention_id)
-        return (started is not None and started >= at) or (
-            latest_other is not None and latest_other >= at
-        )
+        return started is not None and started >= at
 
     return next_step
 
