@@ -108,9 +108,9 @@ class FoldBuilder:
     lanes_dirty: bool = True
     anomalies_dirty: bool = True
 
-    def apply(self, fact: Fact) -> None:
+    def apply(self, fact: Fact, *, undoable: bool = True) -> None:
         """Fold one fact, the latest in business time, recording how to undo it."""
-        self.journal.begin()
+        self.journal.begin(undoable=undoable)
         try:
             self._apply(fact)
             self._settle(fact.effective_at)

@@ -61,8 +61,7 @@ class CaseFold:
         ordered = sorted(facts, key=fact_order)
         folded._keys = [fact_order(fact) for fact in ordered]
         folded._facts = ordered
-        for fact in ordered:
-            folded._builder.apply(fact)
+        folded._apply_all()
         return folded
 
     @property
@@ -91,8 +90,13 @@ class CaseFold:
     def _refold(self) -> None:
         self._builder = FoldBuilder(journal=Journal(self._journal_facts))
         self._parts = _Parts()
-        for fact in self._facts:
-            self._builder.apply(fact)
+        self._apply_all()
+
+    def _apply_all(self) -> None:
+        # Only the facts the journal will keep need recording how to undo them.
+        older = len(self._facts) - self._journal_facts
+        for index, fact in enumerate(self._facts):
+            self._builder.apply(fact, undoable=index >= older)
 
     @property
     def state(self) -> CaseState:

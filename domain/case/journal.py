@@ -35,9 +35,10 @@ class Journal:
         """How many of the newest facts can be undone."""
         return len(self._facts)
 
-    def begin(self) -> None:
-        """Start recording the changes of one fact."""
-        self._current = [] if self.limit else None
+    def begin(self, *, undoable: bool = True) -> None:
+        """Start recording the changes of one fact (or not: an older fact, folded before
+        every fact the journal will keep)."""
+        self._current = [] if self.limit and undoable else None
 
     def end(self) -> None:
         if self._current is not None:
