@@ -76,15 +76,17 @@ def main(argv: list[str] | None = None) -> None:
                 print(f"RSS at {args.target:,} events: {final:.0f} MB, "
                       f"{final / TARGET_MB:.2f}x the {TARGET_MB:.0f} MB target")  # fmt: skip
                 return
-            # Until the case cache is full the growth is steeper than after: a linear
-            # extrapolation from a short run overstates the RSS at the target.
-            half = [p for p in points if p[0] >= ingested / 2] or points[-2:]
-            (n0, r0), (n1, r1) = half[0], points[-1]
+            # Until the case cache is full the growth is steeper than after: extrapolate
+            # from the points after it filled when there are two, else the second half.
+            full = [p for p in points if p[0] >= app.cases.facts]
+            basis = "after the case cache filled" if len(full) >= 2 else "over the second half"
+            half = full if len(full) >= 2 else [p for p in points if p[0] >= ingested / 2]
+            (n0, r0), (n1, r1) = (half or points[-2:])[0], points[-1]
             slope = (r1 - r0) / (n1 - n0) if n1 > n0 else 0.0
             estimate = r1 + slope * (args.target - n1)
             print(f"EXTRAPOLATED (budget {args.budget:.0f} s ran out): RSS at "
                   f"{args.target:,} events ≈ {estimate:.0f} MB "
-                  f"({slope * 1e6:.0f} MB per 1M events over the second half), "
+                  f"({slope * 1e6:.0f} MB per 1M events {basis}), "
                   f"{estimate / TARGET_MB:.2f}x the {TARGET_MB:.0f} MB target")  # fmt: skip
         finally:
             app.close()

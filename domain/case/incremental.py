@@ -31,6 +31,10 @@ JOURNAL_FACTS = 256
 """How many of the newest facts (in business time) a late fact may land before without
 folding the whole case again."""
 
+SMALL_CASE = 64
+"""A case of at most this many facts keeps no journal: folding it again costs less than
+the journal's memory (most of a small cached case's)."""
+
 
 def fold(facts: Iterable[Fact]) -> CaseState:
     """The state of a case holding ``facts``; the first fact per event id counts."""
@@ -46,8 +50,11 @@ class CaseFold:
     Facts must have distinct event ids (the case drops a duplicate before it gets here).
     """
 
-    def __init__(self, *, journal_facts: int = JOURNAL_FACTS) -> None:
+    def __init__(
+        self, *, journal_facts: int = JOURNAL_FACTS, small_case: int = SMALL_CASE
+    ) -> None:
         self._journal_facts = journal_facts
+        self._small_case = small_case
         self._keys: list[tuple[datetime, datetime, str]] = []
         self._facts: list[Fact] = []
         self._builder = FoldBuilder(journal=Journal(journal_facts))
@@ -78,7 +85,7 @@ class CaseFold:
         self._facts.insert(index, fact)
         self._state = None
         if later == 0:
-            self._builder.apply(fact)
+            self._builder.apply(fact, undoable=len(self._facts) > self._small_case)
         elif later <= self._builder.journal.depth:
             for _ in range(later):
                 self._builder.undo_last()
@@ -95,6 +102,8 @@ class CaseFold:
     def _apply_all(self) -> None:
         # Only the facts the journal will keep need recording how to undo them.
         older = len(self._facts) - self._journal_facts
+        if len(self._facts) <= self._small_case:
+            older = len(self._facts)
         for index, fact in enumerate(self._facts):
             self._builder.apply(fact, undoable=index >= older)
 

@@ -129,7 +129,7 @@ def test_facts_folded_one_at_a_time_in_any_order_give_the_full_folds_state(
     pair: tuple[list[Fact], list[Fact]], journal_facts: int
 ) -> None:
     _, arrival = pair
-    kept = CaseFold(journal_facts=journal_facts)
+    kept = CaseFold(journal_facts=journal_facts, small_case=0)
     seen: dict[str, Fact] = {}
     for fact in arrival:
         if fact.event_id in seen:
