@@ -18,6 +18,7 @@ import structlog
 from eventsourcing.persistence import Mapper, Notification, ProcessRecorder, Tracking
 
 from adapters.nats.publisher import BatchPublishError, OutgoingMessage
+from adapters.telemetry.metrics import count_dead_letters
 
 log = structlog.get_logger(__name__)
 
@@ -168,6 +169,7 @@ class OutboxRelay:
             log.error("outbox_event_dead_lettered", relay=self.name,
                       notification_id=notification.id, topic=notification.topic,
                       reason=repr(error))
+            count_dead_letters(self._deadletter_subject.rsplit(".", 1)[-1])
             return OutgoingMessage(self._deadletter_subject, notification.state, {
                 "Nats-Msg-Id": f"deadletter:{self.name}:{notification.id}",
                 "Samlad-Reason": f"could not publish by contract: {error!r}"[:1000],

@@ -25,6 +25,7 @@ from adapters.nats.names import EVENTS_STREAM, coordination_consumer, deadletter
 from adapters.nats.publisher import BatchPublisher, OutgoingMessage
 from adapters.nats.pull import fetch_batches
 from adapters.store.read_models import Upsert
+from adapters.telemetry.metrics import count_dead_letters
 from adapters.telemetry.tracing import context_from_headers, tracer
 from contracts.envelope import decode_message
 from contracts.errors import ContractError
@@ -133,6 +134,7 @@ class PartitionConsumer:
         for message in rejected:
             log.warning("coordination_dead_lettered", subject=message.subject,
                         reason=message.headers["Samlad-Reason"])
+            count_dead_letters(message.subject.rsplit(".", 1)[-1])
 
     def _advance(self, position: int, sequence: int) -> Tracking | None:
         """The tracking record to commit, or None when ``sequence`` is not past it."""

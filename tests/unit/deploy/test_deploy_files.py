@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -14,6 +15,7 @@ import kubernetes_validate
 import pytest
 import yaml
 
+from adapters.telemetry.metrics import SERIES
 from services.deploy.layout import rendered_files
 from services.deploy.partitions import ordinal_of, owned_by_replica
 
@@ -111,3 +113,11 @@ def test_a_coordination_pod_takes_its_partitions_from_its_ordinal(tmp_path: Path
         )
         owned.append(done.stdout.strip())
     assert owned == ["0,1", "2,3"]
+
+
+def test_the_dashboard_shows_only_series_the_services_export() -> None:
+    dashboard = json.loads((REPO / "deploy/grafana/dashboards/samlad.json").read_text())
+    queried = {re.sub(r"_bucket$", "", name)
+               for panel in dashboard["panels"] for target in panel["targets"]
+               for name in re.findall(r"samlad_\w+", target["expr"])}
+    assert queried == set(SERIES)
