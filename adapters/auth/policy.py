@@ -48,7 +48,7 @@ RULES: dict[Access, dict[Role, Reach]] = {
 """Auditors read only (no COMMAND), and only the shared side (no agency RECORD)."""
 
 _OPEN = re.compile(
-    r"^/(health|ready|schema(/.*)?|swagger(/.*)?|contracts(/.*)?|favicon\.ico|ui/static/.*)$"
+    r"^/(health|ready|metrics|schema(/.*)?|swagger(/.*)?|contracts(/.*)?|favicon\.ico|ui/static/.*)$"
 )
 _UI = re.compile(r"^/ui(/.*)?$")
 _AUDIT = re.compile(r"^/(audit(/.*)?|cases/[^/]+/as-of)$")

@@ -1,4 +1,4 @@
-"""Liveness (``/health``) and readiness (``/ready``: store and NATS reachable)."""
+"""Liveness (``/health``) and readiness (``/ready``: store and NATS reachable, and why not)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,11 @@ from collections.abc import Awaitable, Callable, Mapping
 from litestar import Response, Router, get
 
 ReadinessCheck = Callable[[], Awaitable[bool]]
+CHECK_SECONDS = 2.0
+
+
+class NotReady(Exception):
+    """Raised by a readiness check to say why it fails (shown in ``reasons``)."""
 
 
 def health_router(service: str, checks: Mapping[str, ReadinessCheck]) -> Router:
@@ -19,19 +24,28 @@ def health_router(service: str, checks: Mapping[str, ReadinessCheck]) -> Router:
 
     @get("/ready", tags=["ops"])
     async def ready() -> Response[dict[str, object]]:
-        results = await asyncio.gather(*(_safe(check) for check in checks.values()))
-        status = dict(zip(checks, results, strict=True))
-        ok = all(results)
-        return Response(
-            {"status": "ok" if ok else "unavailable", "service": service, "checks": status},
-            status_code=200 if ok else 503,
-        )
+        results = await asyncio.gather(*(_reason(check) for check in checks.values()))
+        reasons = {name: why for name, why in zip(checks, results, strict=True) if why}
+        ok = not reasons
+        body: dict[str, object] = {
+            "status": "ok" if ok else "unavailable", "service": service,
+            "checks": {name: name not in reasons for name in checks},
+        }
+        if reasons:
+            body["reasons"] = reasons
+        return Response(body, status_code=200 if ok else 503)
 
     return Router(path="/", route_handlers=[health, ready])
 
 
-async def _safe(check: ReadinessCheck) -> bool:
+async def _reason(check: ReadinessCheck) -> str | None:
+    """None when ready, else what is wrong, in words an operator can act on."""
     try:
-        return await asyncio.wait_for(check(), 2.0)
-    except Exception:
-        return False
+        ok = await asyncio.wait_for(check(), CHECK_SECONDS)
+    except NotReady as error:
+        return str(error)
+    except TimeoutError:
+        return f"no answer within {CHECK_SECONDS:g} s"
+    except Exception as error:
+        return f"{type(error).__name__}: {error}"
+    return None if ok else "check failed"

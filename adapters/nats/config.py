@@ -6,6 +6,8 @@ import json
 from collections.abc import Mapping
 from pathlib import Path
 
+import msgspec
+
 from adapters.nats.permissions import permissions_for
 
 ACCOUNT = "SAMLAD"
@@ -60,4 +62,73 @@ def render_embedded(
         # after power failure. Acks must mean "on disk".
         "  sync_interval: always\n"
         "}\n" + render_accounts(public_keys, partitions=partitions)
+    )
+
+
+class ClusterNode(msgspec.Struct, frozen=True, kw_only=True):
+    """One JetStream node of a TLS cluster: where it listens, keeps data and finds peers."""
+
+    name: str
+    listen: str
+    monitor: str
+    route_listen: str
+    routes: tuple[str, ...]
+    store_dir: str
+    tls_dir: str
+    accounts_file: str = "./accounts.conf"
+    cluster: str = "samlad"
+
+
+def render_node(node: ClusterNode, *, header: str = "") -> str:
+    """A production node: TLS for clients and (verified) routes, sync always, accounts.
+
+    ``header`` is prepended as comment lines (what the file is, how clients connect).
+    """
+    tls = node.tls_dir.rstrip("/")
+    routes = "\n".join(f"    nats-route://{route}" for route in node.routes)
+    comments = "".join(f"# {line}\n".replace("# \n", "#\n") for line in header.splitlines())
+    return (
+        f"{comments}"
+        f"server_name: {node.name}\n"
+        f"listen: {_q(node.listen)}\n"
+        "# Monitoring (/healthz, /jsz): keep it off the public network.\n"
+        f"http: {_q(node.monitor)}\n"
+        "\n"
+        "# Every connection is encrypted; nkeys authenticate, TLS keeps the traffic private.\n"
+        "tls {\n"
+        f"  cert_file: {_q(f'{tls}/server.crt')}\n"
+        f"  key_file: {_q(f'{tls}/server.key')}\n"
+        f"  ca_file: {_q(f'{tls}/ca.crt')}\n"
+        "  timeout: 2\n"
+        "}\n"
+        "\n"
+        "jetstream {\n"
+        f"  store_dir: {_q(node.store_dir)}\n"
+        "  # Jepsen (2025): the default periodic fsync lost acknowledged writes on power loss.\n"
+        "  # An acknowledgement must mean \"on disk\" on each replica.\n"
+        "  sync_interval: always\n"
+        "}\n"
+        "\n"
+        "cluster {\n"
+        f"  name: {node.cluster}\n"
+        f"  listen: {_q(node.route_listen)}\n"
+        "  # Routes authenticate each other by certificate (verify): the route certificate\n"
+        "  # carries clientAuth as well as serverAuth.\n"
+        "  tls {\n"
+        f"    cert_file: {_q(f'{tls}/route.crt')}\n"
+        f"    key_file: {_q(f'{tls}/route.key')}\n"
+        f"    ca_file: {_q(f'{tls}/ca.crt')}\n"
+        "    verify: true\n"
+        "    timeout: 2\n"
+        "  }\n"
+        f"  routes: [\n{routes}\n  ]\n"
+        "}\n"
+        "\n"
+        "# Lame duck on SIGUSR2/rolling restarts: clients move before the node stops.\n"
+        "lame_duck_duration: 30s\n"
+        "lame_duck_grace_period: 10s\n"
+        "\n"
+        "# One account (SAMLAD, JetStream enabled), one nkey user per service, rendered\n"
+        "# from adapters/nats/permissions.py by `samlad deploy secrets`: never hand-edited.\n"
+        f"include {node.accounts_file}\n"
     )

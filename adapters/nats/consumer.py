@@ -36,6 +36,7 @@ from adapters.nats.names import EVENTS_STREAM
 from adapters.nats.publisher import BatchPublisher, OutgoingMessage
 from adapters.nats.pull import fetch_batches
 from adapters.store.failures import Failure, classify
+from adapters.telemetry.metrics import count_dead_letters
 
 log = structlog.get_logger(__name__)
 
@@ -208,6 +209,8 @@ class DurableConsumer(Generic[T]):
             log.warning("consumer_dead_lettered", consumer=self.durable,
                         subject=letter.headers.get("Samlad-Original-Subject"),
                         reason=letter.headers.get("Samlad-Reason"))
+            # samlad.deadletter.<producer>.<parked_by>
+            count_dead_letters(letter.subject.split(".")[2])
 
     async def _retrying(
         self,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import sys
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -57,25 +56,3 @@ def ensure_credentials(credentials_dir: Path, services: Iterable[str] = SERVICES
             log.info("nats_credentials_created", service=service, path=str(path))
         keys[service] = public_key(path)
     return keys
-
-
-def main(argv: list[str]) -> int:
-    """``python -m adapters.nats.credentials <dir> [partitions]``: seeds + accounts.conf.
-
-    For production: run once on an operator's machine, ship each ``<service>.nk`` to
-    its service only, and ``accounts.conf`` to every nats-server node.
-    """
-    from adapters.nats.config import render_accounts
-
-    if not 1 <= len(argv) <= 2:
-        sys.stderr.write(main.__doc__ or "")
-        return 2
-    directory = Path(argv[0])
-    partitions = int(argv[1]) if len(argv) == 2 else 4
-    keys = ensure_credentials(directory)
-    (directory / "accounts.conf").write_text(render_accounts(keys, partitions=partitions))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))

@@ -53,6 +53,29 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def url_file(settings: NatsSettings) -> Path:
+    """Where a running embedded server leaves its url, for tools started later."""
+    return settings.server_dir / "url"
+
+
+def running_url(settings: NatsSettings) -> str | None:
+    """The url of the embedded server running on ``settings.data_dir``, if one answers.
+
+    The auditor's tools find the system this way, whatever random port it took; a file
+    left by a server that died is ignored (nothing listens on its port).
+    """
+    try:
+        url = url_file(settings).read_text().strip()
+    except FileNotFoundError:
+        return None
+    host, _, port = url.rpartition("//")[2].partition(":")
+    try:
+        with socket.create_connection((host, int(port)), timeout=1):
+            return url
+    except (OSError, ValueError):
+        return None
+
+
 class EmbeddedNatsServer:
     """``with EmbeddedNatsServer(settings) as server: ... server.url``.
 
@@ -128,6 +151,7 @@ class EmbeddedNatsServer:
             )
         self._process = process
         self._wait_ready(process)
+        url_file(self.settings).write_text(self.url + "\n")
         log.info("nats_server_started", url=self.url, pid=process.pid)
 
     @property
@@ -156,6 +180,7 @@ class EmbeddedNatsServer:
         process, self._process = self._process, None
         if process is None:
             return
+        url_file(self.settings).unlink(missing_ok=True)
         if process.poll() is None:
             # SIGTERM lets the server flush and close the store; SIGKILL only if it hangs.
             process.send_signal(signal.SIGTERM)

@@ -20,6 +20,7 @@ from eventsourcing.persistence import Mapper, Notification, ProcessRecorder, Tra
 
 from adapters.nats.publisher import BatchPublishError, OutgoingMessage
 from adapters.store.tracking import insert_trackings
+from adapters.telemetry.metrics import count_dead_letters
 
 log = structlog.get_logger(__name__)
 
@@ -263,6 +264,7 @@ class OutboxRelay:
             log.error("outbox_event_dead_lettered", relay=self.name,
                       notification_id=notification.id, topic=notification.topic,
                       reason=repr(error))
+            count_dead_letters(self._deadletter_subject.split(".")[2])
             return [OutgoingMessage(self._deadletter_subject, notification.state, {
                 "Nats-Msg-Id": f"deadletter:{self.name}:{notification.id}",
                 "Samlad-Reason": f"could not publish by contract: {error!r}"[:1000],

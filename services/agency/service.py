@@ -19,6 +19,7 @@ from adapters.store.application import open_application
 from services.agency.api import common_router
 from services.agency.application import AgencyApplication
 from services.agency.inbound import IncomingHandOffs
+from services.agency.metrics import register_agency_metrics
 from services.agency.runner import CommandRunner
 from services.runtime.app import build_app
 from services.runtime.clock import Clock, utc_now
@@ -84,5 +85,5 @@ def create_agency_app(
         route_handlers=[own_routes(runner), common_router(runner, identify=agency != "kommun")],
         workers=workers,
         recorder=application.process_recorder,
-        on_shutdown=[application.close],
+        on_shutdown=[register_agency_metrics(application), application.close],
     )

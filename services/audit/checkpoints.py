@@ -6,6 +6,10 @@ checkpoint key (Ed25519, ``<data_dir>/keys/checkpoint.key``) and publishes it on
 ``samlad.audit.checkpoint.<store>`` into the stream SAMLAD_AUDIT (deny-delete). A store
 rewritten afterwards, its chain recomputed and all, no longer passes through the
 published head, and ``verify`` says so.
+
+Each signed head is also written beside the stores (``<data_dir>/checkpoints/<store>.json``)
+so an auditor can verify a stopped system, or one whose bus is out of reach; where both
+are at hand the newer head is used. Checkpoints are taken with or without the bus.
 """
 
 from __future__ import annotations
@@ -84,6 +88,39 @@ def verifying_key(settings: Settings) -> Ed25519PublicKey | None:
     return key
 
 
+def checkpoints_dir(settings: Settings) -> Path:
+    return settings.data_dir / "checkpoints"
+
+
+def write_checkpoint_files(settings: Settings, signed: Sequence[SignedCheckpoint]) -> None:
+    directory = checkpoints_dir(settings)
+    directory.mkdir(parents=True, exist_ok=True)
+    for checkpoint in signed:
+        # Replaced atomically: a reader never sees half a checkpoint.
+        partial = directory / f".{checkpoint.store}.json.partial"
+        partial.write_bytes(msgspec.json.encode(checkpoint))
+        partial.replace(directory / f"{checkpoint.store}.json")
+
+
+def file_checkpoints(settings: Settings, services: Sequence[str]) -> dict[str, SignedCheckpoint]:
+    found = {}
+    for service in services:
+        path = checkpoints_dir(settings) / f"{service}.json"
+        if path.exists():
+            found[service] = msgspec.json.decode(path.read_bytes(), type=SignedCheckpoint)
+    return found
+
+
+def _newer(
+    ours: dict[str, SignedCheckpoint], theirs: dict[str, SignedCheckpoint]
+) -> dict[str, SignedCheckpoint]:
+    merged = dict(ours)
+    for store, checkpoint in theirs.items():
+        if store not in merged or checkpoint.notification_id > merged[store].notification_id:
+            merged[store] = checkpoint
+    return merged
+
+
 def is_chained(recorder: Any) -> bool:
     return callable(getattr(recorder, "chain_head", None)) and callable(
         getattr(recorder, "scan", None))
@@ -113,8 +150,12 @@ def sign_stores(settings: Settings, services: Sequence[str]) -> list[SignedCheck
 async def publish_checkpoints(
     settings: Settings, services: Sequence[str] = SERVICES
 ) -> list[SignedCheckpoint]:
-    """Sign every store's head and publish it (as ``audit``); returns what was published."""
+    """Sign every store's head, write it beside the stores and publish it (as ``audit``)
+    when the bus is known (``settings.nats_url``); returns what was signed."""
     signed = await asyncio.to_thread(sign_stores, settings, services)
+    await asyncio.to_thread(write_checkpoint_files, settings, signed)
+    if settings.nats_url is None:
+        return signed
     client = await connect(settings.nats, AUDIT)
     try:
         js = client.jetstream(timeout=10)
@@ -151,6 +192,16 @@ async def latest_checkpoint(js: JetStreamContext, store: str) -> SignedCheckpoin
 
 
 async def latest_checkpoints(
+    settings: Settings, services: Sequence[str]
+) -> dict[str, SignedCheckpoint]:
+    """The newest signed head of each store: from the files, and from NATS if known."""
+    on_disk = await asyncio.to_thread(file_checkpoints, settings, services)
+    if settings.nats_url is None:
+        return on_disk
+    return _newer(on_disk, await _stream_checkpoints(settings, services))
+
+
+async def _stream_checkpoints(
     settings: Settings, services: Sequence[str]
 ) -> dict[str, SignedCheckpoint]:
     client = await connect(settings.nats, AUDIT)

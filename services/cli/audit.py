@@ -36,10 +36,11 @@ def add_parser(commands: Any) -> None:
     verify = sub.add_parser("verify", help="check every hash chain, and the checkpoints")
     verify.add_argument("--service", choices=SERVICES, help="one store (default: all)")
     verify.add_argument("--no-checkpoints", action="store_true",
-                        help="do not fetch the signed checkpoints from NATS")
+                        help="ignore the signed checkpoints (files and NATS)")
     verify.add_argument("--data-dir")
 
-    checkpoint = sub.add_parser("checkpoint", help="publish signed chain heads to NATS")
+    checkpoint = sub.add_parser(
+        "checkpoint", help="sign chain heads: into <data-dir>/checkpoints, and onto NATS if up")
     checkpoint.add_argument("--service", choices=SERVICES, help="one store (default: all)")
     checkpoint.add_argument("--every", type=float,
                             help="keep publishing every this many seconds")
@@ -125,9 +126,25 @@ def rebuild(args: argparse.Namespace, settings: Settings) -> int:
     return 1
 
 
+def _on_bus(settings: Settings) -> Settings:
+    """``settings`` with the running system's NATS url if one is found, else as given.
+
+    ``SAMLAD_NATS_URL`` wins; otherwise the embedded server's url file in the data dir
+    (left only while it runs). No url means offline: the stores and the checkpoint
+    files beside them are all there is to check.
+    """
+    from adapters.nats.server import running_url
+
+    if settings.nats_url is not None:
+        return settings
+    url = running_url(settings.nats)
+    return settings if url is None else msgspec.structs.replace(settings, nats_url=url)
+
+
 def verify(args: argparse.Namespace, settings: Settings) -> int:
     from services.audit.checkpoints import latest_checkpoints, verify_service
 
+    settings = _on_bus(settings)
     services = [args.service] if args.service else list(SERVICES)
     checkpoints = {} if args.no_checkpoints else asyncio.run(
         latest_checkpoints(settings, services))
@@ -157,6 +174,7 @@ def verify(args: argparse.Namespace, settings: Settings) -> int:
 def checkpoint(args: argparse.Namespace, settings: Settings) -> int:
     from services.audit.checkpoints import publish_checkpoints, publish_periodically
 
+    settings = _on_bus(settings)
     services = [args.service] if args.service else list(SERVICES)
     if args.every:
         async def forever() -> None:
@@ -167,8 +185,13 @@ def checkpoint(args: argparse.Namespace, settings: Settings) -> int:
         except KeyboardInterrupt:
             return 0
         return 0
+    where = "on NATS and " if settings.nats_url else ""
     for signed in asyncio.run(publish_checkpoints(settings, services)):
-        print(f"{signed.store}: checkpoint at {signed.notification_id} {signed.store_hash}")
+        print(f"{signed.store}: checkpoint at {signed.notification_id} {signed.store_hash} "
+              f"({where}in {settings.data_dir / 'checkpoints'})")
+    if settings.nats_url is None:
+        print("NATS is not running here: checkpoints written beside the stores only",
+              file=sys.stderr)
     return 0
 
 

@@ -12,7 +12,7 @@ import msgspec
 
 from services.settings import DEFAULT_PORTS, SERVICES, Settings
 
-MODULE_COMMANDS = ("token", "person", "audit", "report", "outbox", "deadletter")
+MODULE_COMMANDS = ("token", "person", "audit", "report", "outbox", "deadletter", "deploy")
 """Subcommands in their own module ``services/cli/<name>.py``: ``add_parser`` and ``run``."""
 
 
@@ -44,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--checkpoint-every", type=float, default=60.0,
                     help="seconds between signed chain-head checkpoints (0: none)")
     up.add_argument("--services", default=",".join(SERVICES),
-                    help="comma-separated subset to start (default: all)")
+                    help="comma-separated subset to start (default: all; none: NATS only)")
     for service in SERVICES:
         up.add_argument(f"--{service}-port", type=int, default=None,
                         help=f"default {DEFAULT_PORTS[service]}")
@@ -83,11 +83,11 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(os.environ.get("SAMLAD_LOG_LEVEL", default_level),
                       json=os.environ.get("SAMLAD_LOG_FORMAT", "json") == "json")
     if args.command == "up":
-        from services.cli.up import up
+        from services.cli.up import parse_services, up
 
         return up(
             _settings(args), demo=args.demo, demo_persons=args.demo_persons,
-            services=tuple(s for s in args.services.split(",") if s),
+            services=parse_services(args.services),
             checkpoint_every=args.checkpoint_every,
         )
     if args.command == "serve":

@@ -18,6 +18,18 @@ from services.settings import SERVICES, Settings
 READY_TIMEOUT_SECONDS = 60.0
 
 
+def parse_services(text: str) -> tuple[str, ...]:
+    """``--services``: a comma-separated subset; ``""`` or ``none`` for NATS alone."""
+    if text.strip().lower() in ("", "none"):
+        return ()
+    chosen = tuple(part.strip() for part in text.split(",") if part.strip())
+    unknown = [name for name in chosen if name not in SERVICES]
+    if unknown:
+        raise SystemExit(f"samlad up --services: unknown {', '.join(unknown)}; "
+                         f"choose from {', '.join(SERVICES)} or none")
+    return chosen
+
+
 def child_env(settings: Settings, nats_url: str) -> dict[str, str]:
     env = dict(os.environ)
     env |= {
@@ -46,7 +58,9 @@ def start_checkpoints(
     settings: Settings, env: dict[str, str], every: float
 ) -> subprocess.Popen[bytes]:
     """Signed chain heads on NATS at intervals, so a rewritten store is caught."""
-    with (settings.data_dir / "logs" / "audit.log").open("ab") as log:
+    log_dir = settings.data_dir / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    with (log_dir / "audit.log").open("ab") as log:
         return subprocess.Popen(
             [sys.executable, "-m", "services.cli.main", "audit", "checkpoint",
              "--every", str(every)],

@@ -26,6 +26,7 @@ from services.coordination.consumer import PartitionConsumer
 from services.coordination.contracts_api import contracts_router
 from services.coordination.gaps import GapRefill
 from services.coordination.live import Broadcaster
+from services.coordination.metrics import register_coordination_metrics
 from services.coordination.ops_api import ops_router
 from services.coordination.recorders import recorder_env
 from services.coordination.ui import template_config, ui_router
@@ -100,8 +101,11 @@ def coordination_workers(
 
 def create_app(settings: Settings, *, clock: Clock = utc_now) -> Litestar:
     application = open_coordination(settings)
+    sample_lag, unregister_metrics = register_coordination_metrics(
+        application, owned_partitions(settings), clock)
     workers = NatsWorkers(
-        settings.nats, "coordination", coordination_workers(settings, application, clock)
+        settings.nats, "coordination",
+        [*coordination_workers(settings, application, clock), sample_lag],
     )
     sealer = FieldSealer(PersonKeyStore.in_data_dir(settings.data_dir))
     # The UI's live streams learn of each commit through the application's hook.
@@ -121,7 +125,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Litestar:
         ],
         workers=workers,
         recorder=application.process_recorder,
-        on_shutdown=[access_log.close, application.close],
+        on_shutdown=[unregister_metrics, access_log.close, application.close],
         template_config=template_config(),
         after_response=access_log_hook(access_log),
     )

@@ -13,10 +13,12 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 
 from adapters.auth.tokens import load_verifying_key
-from adapters.http.health import health_router
+from adapters.http.health import NotReady, health_router
+from adapters.http.metrics import command_metrics_middleware, metrics_router
 from adapters.http.problems import problem_details_plugin
 from adapters.http.tracing import tracing_middleware
 from adapters.telemetry.logging import configure_logging
+from adapters.telemetry.metrics import configure_metrics
 from adapters.telemetry.tracing import configure_tracing
 from services.runtime.auth import auth_middleware, authorizer
 from services.runtime.workers import NatsWorkers
@@ -26,6 +28,16 @@ from services.settings import Settings
 def store_check(recorder: ApplicationRecorder) -> Callable[[], Awaitable[bool]]:
     async def check() -> bool:
         await asyncio.to_thread(recorder.max_notification_id)
+        return True
+
+    return check
+
+
+def nats_check(workers: NatsWorkers, settings: Settings) -> Callable[[], Awaitable[bool]]:
+    async def check() -> bool:
+        if not await workers.is_connected():
+            where = settings.nats_url or "the embedded server"
+            raise NotReady(f"not connected to NATS at {where}")
         return True
 
     return check
@@ -44,13 +56,15 @@ def build_app(
 ) -> Litestar:
     configure_logging(settings.log_level, json=settings.log_json)
     configure_tracing(service, settings.traces_exporter)
-    checks = {"store": store_check(recorder), "nats": workers.is_connected}
+    configure_metrics(service)
+    checks = {"store": store_check(recorder), "nats": nats_check(workers, settings)}
     # Read here, when the app is built, never at import: services only verify tokens.
     verifying_key = load_verifying_key(settings.data_dir, os.environ)
     return Litestar(
-        route_handlers=[health_router(service, checks), *route_handlers],
+        route_handlers=[health_router(service, checks), metrics_router(), *route_handlers],
         plugins=[problem_details_plugin()],
-        middleware=[tracing_middleware, auth_middleware(service, verifying_key)],
+        middleware=[tracing_middleware, command_metrics_middleware(service),
+                    auth_middleware(service, verifying_key)],
         guards=[authorizer(service), *litestar_options.pop("guards", ())],
         on_startup=[workers.start],
         on_shutdown=[workers.stop, *on_shutdown],

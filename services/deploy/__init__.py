@@ -1,0 +1,1 @@
+"""The production topology on paper: files for `deploy/`, secrets, partition shares."""
