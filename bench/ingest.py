@@ -1,12 +1,14 @@
 """Coordination ingest rate, beside the raw baselines measured in the same run.
 
-1. JetStream async publish: the workload published with the outbox's BatchPublisher
-   (file store, sync always) as the kommun. These messages then feed step 3.
+1. JetStream publish: the workload published with the outbox's BatchPublisher (atomic
+   batches, file store, sync always) as the kommun. These messages then feed step 3.
 2. Batched eventsourcing save on the same store (SQLite under the data dir, or
    ``SAMLAD_DATABASE_URL``): as many events, in saves of ~500, of a bare aggregate.
 3. Coordination ingest: the coordination service's own workers (partition consumers,
    alert outbox, deadlines) from a full stream until every fact is applied, read
    models included.
+4. Publishing from an agency's outbox with and without atomic batches, beside raw
+   JetStream publish (``bench.publishing``).
 
 ``python -m bench.ingest [--persons 200] [--per-person 25]``. Prints; asserts nothing.
 With ``SAMLAD_DATABASE_URL`` set it runs on PostgreSQL, in schemas of its own that it
@@ -31,6 +33,7 @@ from adapters.nats.testing import running_nats
 from adapters.nats.workload import kommun_messages
 from adapters.store.application import StoredApplication, open_application
 from adapters.telemetry.logging import configure_logging
+from bench import publishing
 from services.coordination.application import CoordinationApplication
 from services.coordination.service import coordination_workers, open_coordination
 from services.runtime.clock import utc_now
@@ -130,6 +133,8 @@ async def run(data_dir: Path, persons: int, per_person: int) -> None:
             await measure(settings, persons, per_person)
         finally:
             drop_schemas(settings)
+    # Publishing from the outbox, with and without atomic batches, in the same run.
+    await publishing.measure(data_dir / "publishing", persons, per_person)
 
 
 async def measure(settings: Settings, persons: int, per_person: int) -> None:
@@ -140,7 +145,7 @@ async def measure(settings: Settings, persons: int, per_person: int) -> None:
     published = await publish_rate(settings, messages)
     saved = await asyncio.to_thread(save_rate, settings, persons, per_person)
     ingested = await ingest_rate(settings, total)
-    print(f"  jetstream async publish   {published:10.0f} events/s")
+    print(f"  jetstream batch publish   {published:10.0f} events/s")
     print(f"  eventsourcing batch save  {saved:10.0f} events/s")
     print(f"  coordination ingest       {ingested:10.0f} events/s")
     print(f"  ingest / publish          {ingested / published:10.2f}")

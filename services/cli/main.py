@@ -12,7 +12,7 @@ import msgspec
 
 from services.settings import DEFAULT_PORTS, SERVICES, Settings
 
-MODULE_COMMANDS = ("token", "person", "audit", "report", "outbox")
+MODULE_COMMANDS = ("token", "person", "audit", "report", "outbox", "deadletter")
 """Subcommands in their own module ``services/cli/<name>.py``: ``add_parser`` and ``run``."""
 
 

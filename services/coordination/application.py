@@ -33,8 +33,9 @@ class CoordinationApplication(StoredApplication):
         self.policy = policy or RulePolicy()
         self._write_lock = threading.Lock()
         # Called after each commit (from the committing thread): wakes the alert outbox
-        # and the live views.
-        self.after_commit: list[Callable[[], None]] = []
+        # and the live views. One hook per owner, by name: a restarted worker registering
+        # again replaces its hook instead of adding a second one.
+        self.after_commit: dict[str, Callable[[], None]] = {}
 
     def get_case(self, person_ref: str) -> Case:
         case = self.repository.get(Case.create_id(person_ref))
@@ -87,15 +88,26 @@ class CoordinationApplication(StoredApplication):
         return len(cases)
 
     def find_gaps(self, seen_before: datetime) -> list[dict[str, Any]]:
-        """Positions a producer published before one we saw, yet never arrived here."""
-        return self.process_recorder.query(  # type: ignore[attr-defined]
-            "SELECT p.producer, p.previous AS missing, p.position AS seen_after "
+        """Runs of positions a producer published before one we saw, never arrived here.
+
+        Each run is ``first``..``last``: from just after the last position seen below the
+        missing ``previous`` (or 1) up to it; republishing that range closes the gap.
+        """
+        rows = self.process_recorder.query(  # type: ignore[attr-defined]
+            "SELECT p.producer, p.previous AS missing, p.position AS seen_after, "
+            "(SELECT MAX(r.position) FROM {producer_positions} r "
+            " WHERE r.producer = p.producer AND r.position < p.previous) AS seen_below "
             "FROM {producer_positions} p LEFT JOIN {producer_positions} q "
             "ON q.producer = p.producer AND q.position = p.previous "
             "WHERE p.previous IS NOT NULL AND q.position IS NULL AND p.seen_at < ? "
             "ORDER BY p.producer, p.previous",
             (instant(seen_before),),
         )
+        return [
+            {"producer": row["producer"], "first": (row["seen_below"] or 0) + 1,
+             "last": row["missing"], "seen_after": row["seen_after"]}
+            for row in rows
+        ]
 
     def _commit(
         self, cases: Sequence[Case], now: datetime, tracking: Tracking | None,
@@ -106,5 +118,5 @@ class CoordinationApplication(StoredApplication):
             case.review(now, self.policy)
             changes.extend(changes_for(case, self.policy, now))
         self.save_processed(tracking, *cases, read_models=changes)
-        for hook in self.after_commit:
+        for hook in list(self.after_commit.values()):
             hook()
