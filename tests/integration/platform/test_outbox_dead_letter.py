@@ -109,5 +109,5 @@ def _relay(app: KommunApplication, client: Client) -> OutboxRelay:
             agency="kommun", store="kommun", recorder=app.process_recorder, mapper=app.mapper,
         ),
         publisher=BatchPublisher(client.jetstream()),
-        deadletter_subject=deadletter_subject("kommun"),
+        deadletter_subject=deadletter_subject("kommun", PARKED_BY_OUTBOX),
     )
