@@ -17,12 +17,19 @@ from contracts.errors import (
     InvalidEventData,
     InvalidSubject,
     NotACloudEvent,
+    PublisherMismatch,
     SourceMismatch,
     SubjectMismatch,
     UnknownEventType,
 )
 from contracts.registry import REGISTRY, EventSpec, Registry
-from contracts.subjects import agency_of_subject, deadletter_subject, subject_for
+from contracts.subjects import (
+    agency_of_subject,
+    deadletter_subject,
+    parse_subject,
+    subject_for,
+    subject_of,
+)
 
 __all__ = [
     "REGISTRY",
@@ -37,6 +44,7 @@ __all__ = [
     "InvalidSubject",
     "NotACloudEvent",
     "Outcome",
+    "PublisherMismatch",
     "Received",
     "Registry",
     "SourceMismatch",
@@ -47,5 +55,7 @@ __all__ = [
     "decode_message",
     "encode_binary",
     "encode_structured",
+    "parse_subject",
     "subject_for",
+    "subject_of",
 ]

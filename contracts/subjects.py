@@ -122,21 +122,23 @@ def agency_of_subject(subject: str) -> str:
     return tokens[1]
 
 
-def person_ref_of_subject(subject: str) -> str:
-    """The person reference, the last token of an event subject."""
-    tokens = subject.split(".")
-    if len(tokens) != 5 or tokens[0] != SUBJECT_ROOT or not _PERSON_REF_RE.match(tokens[-1]):
+def _published(subject: str) -> SubjectParts:
+    parts = parse_subject(subject)
+    if parts.tail is not None:
         raise InvalidSubject(
             f"subject {subject!r} is not samlad.<agency>.<event-name>.v<N>.<person_ref>"
         )
-    return tokens[-1]
+    return parts
+
+
+def person_ref_of_subject(subject: str) -> str:
+    """The person reference, the last token of a published event subject."""
+    return _published(subject).person_ref
 
 
 def type_of_subject(subject: str) -> str:
     """The CloudEvents type an event subject carries: ``se.samlad.<agency>.<name>.v<N>``."""
-    person_ref_of_subject(subject)
-    _, agency, name, version, _ = subject.split(".")
-    return f"se.samlad.{agency}.{name}.{version}"
+    return _published(subject).type
 
 
 def agency_subjects(agency: str) -> str:

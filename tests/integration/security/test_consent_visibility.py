@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from adapters.auth.testing import auth_headers
+
 from .deployment import Calls, Deployment, eventually, new_personnummer
 
 REASON = "Behöver stöd med struktur i vardagen"
@@ -89,8 +91,12 @@ async def test_without_consent_the_case_shows_another_agencys_lane_but_not_its_w
 
     async def case_seen_by(agency: str | None, role: str = "handlaggare") -> dict[str, Any]:
         async def with_region_lane() -> dict[str, Any] | None:
-            case = await calls.call("coordination", "GET", f"/cases/{person_ref}",
-                                    agency=agency, role=role)
+            response = await deployment.clients["coordination"].get(
+                f"/cases/{person_ref}", headers=auth_headers(deployment.settings, agency, role))
+            if response.status_code == 404:  # the enrolment has not reached the case yet
+                return None
+            assert response.status_code == 200, response.text
+            case: dict[str, Any] = response.json()
             lanes = {lane["agency"] for lane in case["state"]["lanes"]}
             return case if "region" in lanes else None
 
