@@ -74,7 +74,7 @@ class IncomingHandOffs:
             return
         involvement: Involvement | None = None
         try:
-            received = decode_message(message.data, message.headers)
+            received = decode_message(message.data, message.headers, subject=message.subject)
         except ContractError as error:
             # Coordination dead-letters what fails its contract; here it is only skipped.
             log.warning("hand_off_undecodable", subject=message.subject, reason=error.reason)

@@ -9,7 +9,7 @@ from nats.js import JetStreamContext
 
 from adapters.crypto import FieldSealer, PersonalFields, PersonKeyStore
 from adapters.nats.connection import core_client
-from adapters.nats.names import deadletter_subject
+from adapters.nats.names import PARKED_BY_OUTBOX, deadletter_subject
 from adapters.nats.publisher import BatchPublisher
 from adapters.outbox.refill import answer_republish
 from adapters.outbox.relay import OutboxRelay, Publisher
@@ -45,7 +45,7 @@ def agency_outbox(
     return OutboxRelay(
         name="outbox", recorder=application.process_recorder, mapper=application.mapper,
         translate=translator, publisher=publisher or BatchPublisher(js),
-        deadletter_subject=deadletter_subject(agency),
+        deadletter_subject=deadletter_subject(agency, PARKED_BY_OUTBOX),
     )
 
 
