@@ -23,7 +23,6 @@ import asyncio
 import tempfile
 import time
 import uuid
-from datetime import UTC, datetime
 from pathlib import Path
 
 from adapters.nats.connection import connect
@@ -32,29 +31,17 @@ from adapters.nats.testing import new_person_ref, running_nats
 from adapters.store.application import open_application
 from adapters.store.settings import StoreSettings
 from adapters.telemetry.logging import configure_logging
-from domain.kommun.participant import Participant
 from services.agency.service import agency_outbox
 from services.kommun.application import KommunApplication
+from services.kommun.workload import save_enrolled_persons
 
 ONE_BY_ONE_SHARE = 10  # the slow path measures a tenth of the events
 
 
 def fill_kommun_store(data_dir: Path, persons: int, per_person: int) -> KommunApplication:
-    """Enrolled persons with interventions started: ``persons * per_person`` events."""
+    """A kommun store of ``persons * per_person`` contract events."""
     app = open_application(KommunApplication, StoreSettings(data_dir=data_dir), "kommun")
-    now = datetime.now(UTC)
-    times = {"effective_at": now, "recorded_at": now}
-    participants = []
-    for _ in range(persons):
-        participant = Participant(person_ref=new_person_ref(), **times)
-        participant.enrol(kommun="Lund", gender="man", birth_year=1990, target_groups=[],
-                          **times)
-        for n in range(per_person - 1):
-            participant.start_intervention(intervention_id=f"i{n}",
-                                           intervention_type="praktik", **times)
-        participants.append(participant)
-    for offset in range(0, persons, 50):
-        app.save(*participants[offset : offset + 50])
+    save_enrolled_persons(app, persons, per_person)
     return app
 
 

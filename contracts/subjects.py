@@ -162,6 +162,11 @@ def deadletter_filter(agency: str) -> str:
     return f"{SUBJECT_ROOT}.deadletter.{agency}.>"
 
 
+def republish_subject(agency: str) -> str:
+    """Core NATS, no stream: coordination asks ``agency`` to publish a gap again."""
+    return f"{SUBJECT_ROOT}.control.republish.{agency}"
+
+
 # Durable consumers the operator creates; a service binds to them and cannot alter them.
 
 
@@ -186,8 +191,3 @@ def coordination_consumer(partition: int | str) -> str:
     ``"{partition}"`` gives the name's pattern, as the AsyncAPI document shows it.
     """
     return f"coordination-p{partition}"
-
-
-def republish_subject(agency: str) -> str:
-    """Core NATS, not a stream: the coordination asks ``agency`` to refill a gap."""
-    return f"{SUBJECT_ROOT}.control.republish.{agency}"

@@ -166,7 +166,8 @@ class OutboxRelay:
         """
         position, published = await asyncio.to_thread(self._positions)
         batch, self._ahead = self._ahead, None
-        if batch is None or batch.after != (position, published):
+        # An empty read-ahead may predate a commit (and its nudge): read again.
+        if batch is None or batch.after != (position, published) or not batch.relayed:
             batch = await asyncio.to_thread(self._prepare, position, published)
         if not batch.relayed:
             return 0

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +15,13 @@ from structlog.testing import capture_logs
 from adapters.nats.connection import connect
 from adapters.nats.names import EVENTS_STREAM
 from adapters.nats.publisher import BatchPublisher, OutgoingMessage
-from adapters.nats.testing import new_person_ref, running_nats
+from adapters.nats.testing import running_nats
 from adapters.store.application import open_application
 from adapters.store.settings import StoreSettings
 from contracts.subjects import agency_subjects
-from domain.kommun.participant import Participant
 from services.agency.service import agency_outbox
 from services.kommun.application import KommunApplication
+from services.kommun.workload import save_enrolled_persons
 
 
 class Crashed(Exception):
@@ -40,26 +39,13 @@ class CrashingAfterPublish:
         raise Crashed
 
 
-def _save_persons(app: KommunApplication, persons: int, interventions: int) -> None:
-    now = datetime.now(UTC)
-    times = {"effective_at": now, "recorded_at": now}
-    participants = []
-    for _ in range(persons):
-        participant = Participant(person_ref=new_person_ref(), **times)
-        participant.enrol(kommun="Lund", gender="man", birth_year=1990, target_groups=[],
-                          **times)
-        for n in range(interventions):
-            participant.start_intervention(intervention_id=f"i{n}",
-                                           intervention_type="praktik", **times)
-        participants.append(participant)
-    app.save(*participants)
 
 
 async def test_a_relay_killed_between_publish_and_position_publishes_each_event_once(
     tmp_path: Path,
 ) -> None:
     app = open_application(KommunApplication, StoreSettings(data_dir=tmp_path), "kommun")
-    _save_persons(app, persons=40, interventions=9)  # 400 events
+    save_enrolled_persons(app, persons=40, per_person=10)  # 400 events
     async with running_nats(tmp_path) as nats:
         client = await connect(nats.settings, "kommun")
         js = client.jetstream()
@@ -67,7 +53,7 @@ async def test_a_relay_killed_between_publish_and_position_publishes_each_event_
         with contextlib.suppress(Crashed):
             await dying.relay_once()
         assert (app.process_recorder.max_tracking_id("outbox") or 0) == 0
-        _save_persons(app, persons=40, interventions=9)  # 400 more while it was down
+        save_enrolled_persons(app, persons=40, per_person=10)  # 400 more while down
 
         restarted = agency_outbox(app, js)
         with capture_logs() as logs:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import defaultdict
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,14 +18,13 @@ from structlog.testing import capture_logs
 
 from adapters.nats.connection import connect
 from adapters.nats.names import ADMIN, EVENTS_STREAM
-from adapters.nats.testing import new_person_ref
 from adapters.nats.testing_cluster import running_cluster
 from adapters.store.application import open_application
 from adapters.store.settings import StoreSettings
 from contracts.subjects import agency_subjects
-from domain.kommun.participant import Participant
 from services.agency.service import agency_outbox
 from services.kommun.application import KommunApplication
+from services.kommun.workload import save_enrolled_persons
 
 from .support import eventually
 
@@ -37,18 +35,7 @@ EVENTS_PER_PERSON = 6
 
 
 def _save_some(app: KommunApplication) -> None:
-    now = datetime.now(UTC)
-    times = {"effective_at": now, "recorded_at": now}
-    participants = []
-    for _ in range(PERSONS_PER_SAVE):
-        participant = Participant(person_ref=new_person_ref(), **times)
-        participant.enrol(kommun="Lund", gender="man", birth_year=1990, target_groups=[],
-                          **times)
-        for n in range(EVENTS_PER_PERSON - 1):
-            participant.start_intervention(intervention_id=f"i{n}",
-                                           intervention_type="praktik", **times)
-        participants.append(participant)
-    app.save(*participants)
+    save_enrolled_persons(app, PERSONS_PER_SAVE, EVENTS_PER_PERSON)
 
 
 async def test_a_relay_outlasts_a_leader_election_quietly_losing_and_reordering_nothing(

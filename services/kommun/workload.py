@@ -1,0 +1,29 @@
+"""A synthetic kommun store load (benchmarks and tests): enrolled persons, interventions."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from adapters.nats.testing import new_person_ref
+from domain.kommun.participant import Participant
+from services.kommun.application import KommunApplication
+
+PERSONS_PER_SAVE = 50
+
+
+def save_enrolled_persons(app: KommunApplication, persons: int, per_person: int) -> None:
+    """``persons`` enrolled, each with ``per_person - 1`` interventions started: per person
+    one agency-local ``Opened`` and ``per_person`` contract events, saved in batches."""
+    now = datetime.now(UTC)
+    times = {"effective_at": now, "recorded_at": now}
+    participants = []
+    for _ in range(persons):
+        participant = Participant(person_ref=new_person_ref(), **times)
+        participant.enrol(kommun="Lund", gender="man", birth_year=1990, target_groups=[],
+                          **times)
+        for n in range(per_person - 1):
+            participant.start_intervention(intervention_id=f"i{n}",
+                                           intervention_type="praktik", **times)
+        participants.append(participant)
+    for offset in range(0, persons, PERSONS_PER_SAVE):
+        app.save(*participants[offset : offset + PERSONS_PER_SAVE])
