@@ -27,13 +27,15 @@ from nats.js.errors import NotFoundError
 from adapters.nats.names import (
     AGENCIES,
     AUDIT_STREAM,
-    COORDINATION,
     DEADLETTER_STREAM,
     EVENT_PUBLISHERS,
     EVENTS_STREAM,
     ROOT,
+    alert_subjects,
     alerts_consumer,
     coordination_consumer,
+    deadletter_filter,
+    deadletters_consumer,
     handoffs_consumer,
     handoffs_filter,
     partition_filter,
@@ -133,8 +135,8 @@ def consumer_configs(
         for n in range(settings.partitions)
     ]
     alerts = [
-        _pull(alerts_consumer(agency), [f"{ROOT}.{COORDINATION}.>"], f"Alerts for {agency}",
-              ack_wait)
+        _pull(alerts_consumer(agency), list(alert_subjects(agency)),
+              f"Alerts naming {agency} as a recipient", ack_wait)
         for agency in AGENCIES
     ]
     hand_offs = [
@@ -142,7 +144,15 @@ def consumer_configs(
               ack_wait)
         for agency in AGENCIES
     ]
-    return [(EVENTS_STREAM, config) for config in (*coordination, *alerts, *hand_offs)]
+    dead_letters = [
+        _pull(deadletters_consumer(agency), [deadletter_filter(agency)],
+              f"Dead letters about {agency}'s messages (read-only)", ack_wait)
+        for agency in AGENCIES
+    ]
+    return [
+        *((EVENTS_STREAM, config) for config in (*coordination, *alerts, *hand_offs)),
+        *((DEADLETTER_STREAM, config) for config in dead_letters),
+    ]
 
 
 _STREAM_FIELDS = (

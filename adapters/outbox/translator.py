@@ -20,7 +20,7 @@ from adapters.nats.publisher import OutgoingMessage
 from contracts.base import IntegrationEvent
 from contracts.envelope import encode_structured
 from contracts.registry import REGISTRY, EventSpec, event_name
-from contracts.subjects import subject_for
+from contracts.subjects import subject_of
 
 EVENT_ID_NS = UUID("0b6f1f8e-3a52-4c1e-8f0e-6f2b9d7c5a10")
 
@@ -82,7 +82,7 @@ class ContractTranslator:
         headers = {"Nats-Msg-Id": event_id, "content-type": "application/cloudevents+json"}
         if traceparent:
             headers["traceparent"] = traceparent
-        return OutgoingMessage(subject_for(spec, person_ref), payload, headers)
+        return OutgoingMessage(subject_of(spec, data), payload, headers)
 
     def _load_person_ref(self, originator_id: UUID) -> str:
         first = self._recorder.select_events(originator_id, lte=1)

@@ -20,7 +20,12 @@ from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 
 from adapters.nats.consumer import DurableConsumer
-from adapters.nats.names import EVENTS_STREAM, deadletter_subject, handoffs_consumer
+from adapters.nats.names import (
+    EVENTS_STREAM,
+    PARKED_BY_OUTBOX,
+    deadletter_subject,
+    handoffs_consumer,
+)
 from contracts.common import HandOffRequested
 from contracts.envelope import decode_message
 from contracts.errors import ContractError
@@ -50,7 +55,7 @@ class HandOffsReceived:
 
     def translate(self, message: Msg) -> Arrived | None:
         try:
-            received = decode_message(message.data, message.headers)
+            received = decode_message(message.data, message.headers, subject=message.subject)
         except ContractError as error:
             # Coordination dead-letters what fails its contract; here it is only skipped.
             log.warning("hand_off_undecodable", subject=message.subject, reason=error.reason)
@@ -98,8 +103,10 @@ class IncomingHandOffs:
         self._consumer = DurableConsumer(
             js=js, durable=durable, handler=HandOffsReceived(application, clock),
             recorder=application.process_recorder, tracking=f"{EVENTS_STREAM}:{durable}",
-            # An agency may park messages only under its own name.
-            deadletter_subject=lambda _: deadletter_subject(agency), batch_size=BATCH_SIZE,
+            # The only dead-letter subject an agency may publish on is its own `outbox`
+            # one; `Samlad-Consumer: handoffs-<agency>` says it was this consumer.
+            deadletter_subject=lambda _: deadletter_subject(agency, PARKED_BY_OUTBOX),
+            batch_size=BATCH_SIZE,
         )
 
     async def run(self, stop: asyncio.Event) -> None:

@@ -8,7 +8,7 @@ from litestar import Litestar, Router
 from nats.js import JetStreamContext
 
 from adapters.crypto import FieldSealer, PersonalFields, PersonKeyStore
-from adapters.nats.names import deadletter_subject
+from adapters.nats.names import PARKED_BY_OUTBOX, deadletter_subject
 from adapters.nats.publisher import BatchPublisher
 from adapters.outbox.relay import OutboxRelay, Publisher
 from adapters.outbox.translator import ContractTranslator
@@ -43,7 +43,7 @@ def agency_outbox(
     return OutboxRelay(
         name="outbox", recorder=application.process_recorder, mapper=application.mapper,
         translate=translator, publisher=publisher or BatchPublisher(js),
-        deadletter_subject=deadletter_subject(agency),
+        deadletter_subject=deadletter_subject(agency, PARKED_BY_OUTBOX),
     )
 
 

@@ -63,7 +63,7 @@ class CaseFacts:
         ) as span:
             span.set_attribute("messaging.destination", message.subject)
             try:
-                received = decode_message(message.data, message.headers)
+                received = decode_message(message.data, message.headers, subject=message.subject)
                 fact = to_fact(received)
             except ContractError as error:
                 raise Poison(getattr(error, "reason", str(error))) from error

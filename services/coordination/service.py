@@ -11,14 +11,14 @@ from litestar import Litestar
 from nats.js import JetStreamContext
 
 from adapters.crypto import FieldSealer, PersonKeyStore
-from adapters.nats.names import deadletter_subject
+from adapters.nats.names import COORDINATION, PARKED_BY_OUTBOX, deadletter_subject
 from adapters.nats.publisher import BatchPublisher
 from adapters.outbox.relay import OutboxRelay
 from adapters.outbox.translator import ContractTranslator
 from adapters.store.application import open_application
 from services.audit.api import access_log_hook, audit_router
 from services.coordination.access_log import AccessLogger
-from services.coordination.alerts_outbox import alert_data
+from services.coordination.alerts_outbox import AlertData
 from services.coordination.api import coordination_router
 from services.coordination.application import CoordinationApplication
 from services.coordination.consumer import PartitionConsumer
@@ -56,15 +56,15 @@ def coordination_workers(
     settings: Settings, application: CoordinationApplication, clock: Clock
 ) -> list[Worker]:
     translator = ContractTranslator(
-        agency="coordination", store="coordination", recorder=application.process_recorder,
-        mapper=application.mapper, build=alert_data,
+        agency=COORDINATION, store="coordination", recorder=application.process_recorder,
+        mapper=application.mapper, build=AlertData(application.process_recorder),
     )
 
     async def alert_outbox(js: JetStreamContext, stop: asyncio.Event) -> None:
         outbox = OutboxRelay(
             name="outbox", recorder=application.process_recorder, mapper=application.mapper,
             translate=translator, publisher=BatchPublisher(js),
-            deadletter_subject=deadletter_subject("coordination"),
+            deadletter_subject=deadletter_subject(COORDINATION, PARKED_BY_OUTBOX),
         )
         application.after_commit["alert_outbox"] = outbox.nudge
         await outbox.run(stop)
@@ -107,7 +107,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Litestar:
         settings=settings,
         route_handlers=[
             coordination_router(application, sealer), ops_router(application, clock),
-            contracts_router(),
+            contracts_router(nats_url=settings.nats_url),
             ui_router(application, settings, live, clock, sealer=sealer),
             audit_router(application),
         ],

@@ -7,7 +7,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from adapters.nats.connection import connect
-from adapters.nats.names import DEADLETTER_STREAM, EVENTS_STREAM, deadletter_subject
+from adapters.nats.names import (
+    DEADLETTER_STREAM,
+    EVENTS_STREAM,
+    PARKED_BY_OUTBOX,
+    deadletter_subject,
+)
 from adapters.nats.publisher import BatchPublisher
 from adapters.nats.testing import new_person_ref, running_nats
 from adapters.outbox.relay import OutboxRelay
@@ -40,7 +45,7 @@ async def test_an_event_that_breaks_its_contract_is_dead_lettered_and_later_even
                 mapper=app.mapper,
             ),
             publisher=BatchPublisher(client.jetstream()),
-            deadletter_subject=deadletter_subject("kommun"),
+            deadletter_subject=deadletter_subject("kommun", PARKED_BY_OUTBOX),
         )
         while await relay.relay_once():
             pass
@@ -56,6 +61,7 @@ async def test_an_event_that_breaks_its_contract_is_dead_lettered_and_later_even
 
     assert events.state.messages == 1  # the valid intervention; Opened stays local
     assert dead.state.messages == 1
+    assert parked.subject == "samlad.deadletter.kommun.outbox"
     assert parked.headers is not None
     assert "intervention_id" in parked.headers["Samlad-Reason"]
     await asyncio.sleep(0)
