@@ -34,6 +34,7 @@ from contracts.subjects import (
     deadletters_consumer,
     handoffs_consumer,
     recipient_tokens,
+    republish_subject,
 )
 
 CONTRACTS_VERSION = "1.0.0"
@@ -261,6 +262,41 @@ def _deadletter_channels() -> tuple[dict[str, Any], dict[str, Any]]:
     return channels, operations
 
 
+def _control_channels() -> tuple[dict[str, Any], dict[str, Any]]:
+    """Gap refill on core NATS: coordination asks an agency to publish a stretch again."""
+    channels: dict[str, Any] = {"control.republish": {
+        "address": republish_subject("{agency}"),
+        "title": "Coordination asks an agency to republish a stretch of its store",
+        "parameters": {"agency": {"description": "The producer that left the gap.",
+                                  "enum": list(AGENCIES)}},
+        "messages": {"RepublishRequest": {"$ref": "#/components/messages/RepublishRequest"}},
+    }}
+    operations: dict[str, Any] = {f"{COORDINATION}.send.control.republish": _operation(
+        "send", "control.republish", "RepublishRequest", COORDINATION)}
+    for agency in AGENCIES:
+        own = f"control.republish.{agency}"
+        channels[own] = {
+            "address": republish_subject(agency),
+            "title": f"Republish requests for {agency} (core NATS; no stream keeps them)",
+            "messages": {"RepublishRequest": {
+                "$ref": "#/components/messages/RepublishRequest"}},
+        }
+        operations[f"{agency}.receive.control.republish"] = _operation(
+            "receive", own, "RepublishRequest", agency)
+    return channels, operations
+
+
+def _republish_message() -> dict[str, Any]:
+    position = {"type": "integer", "minimum": 1}
+    return {"RepublishRequest": {
+        "name": "RepublishRequest",
+        "title": "Publish positions from..to (inclusive) of your store again",
+        "payload": {"type": "object", "required": ["from", "to"],
+                    "additionalProperties": False,
+                    "properties": {"from": position, "to": position}},
+    }}
+
+
 def _header(description: str, **schema: Any) -> dict[str, Any]:
     return {"type": "string", "description": description, **schema}
 
@@ -331,7 +367,7 @@ def asyncapi(registry: Registry = REGISTRY, *, nats_url: str = DEFAULT_NATS_URL)
     )
     channels: dict[str, Any] = {}
     operations: dict[str, Any] = {}
-    messages: dict[str, Any] = _deadletter_messages()
+    messages: dict[str, Any] = _deadletter_messages() | _republish_message()
     for spec in specs:
         data_ref = f"#/components/schemas/{spec.struct.__name__}"
         schemas[spec.type] = _envelope_schema(spec, data_ref, registry)
@@ -350,6 +386,9 @@ def asyncapi(registry: Registry = REGISTRY, *, nats_url: str = DEFAULT_NATS_URL)
     deadletter_channels, deadletter_operations = _deadletter_channels()
     channels.update(deadletter_channels)
     operations.update(deadletter_operations)
+    control_channels, control_operations = _control_channels()
+    channels.update(control_channels)
+    operations.update(control_operations)
     return {
         "asyncapi": "3.0.0",
         "info": {

@@ -184,3 +184,8 @@ def coordination_consumer(partition: int | str) -> str:
     ``"{partition}"`` gives the name's pattern, as the AsyncAPI document shows it.
     """
     return f"coordination-p{partition}"
+
+
+def republish_subject(agency: str) -> str:
+    """Core NATS, not a stream: the coordination asks ``agency`` to refill a gap."""
+    return f"{SUBJECT_ROOT}.control.republish.{agency}"

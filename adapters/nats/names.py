@@ -18,6 +18,7 @@ from contracts.subjects import (  # noqa: F401
     deadletter_subject,
     deadletters_consumer,
     handoffs_consumer,
+    republish_subject,
 )
 from domain.agencies import Agency
 
@@ -71,3 +72,18 @@ def stored_partition(subject: str) -> int:
     if len(tokens) != PUBLISHED_TOKENS + 1:
         raise ValueError(f"not a stored event subject: {subject!r}")
     return int(tokens[-1])
+
+
+def stream_of(subject: str) -> str:
+    """Which stream stores ``subject``: an atomic batch never spans two.
+
+    Subjects outside Samlad's own (a test's stream) are grouped by their first token.
+    """
+    tokens = subject.split(".", 2)
+    if tokens[0] != ROOT or len(tokens) < 2:
+        return tokens[0]
+    if tokens[1] == "deadletter":
+        return DEADLETTER_STREAM
+    if tokens[1] == AUDIT:
+        return AUDIT_STREAM
+    return EVENTS_STREAM

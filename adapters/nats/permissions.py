@@ -31,6 +31,7 @@ from adapters.nats.names import (
     handoffs_consumer,
     inbox_prefix,
     publish_subjects,
+    republish_subject,
 )
 
 
@@ -73,8 +74,12 @@ def permissions_for(service: str, *, partitions: int) -> Permissions:
                 *_pull_consumer(DEADLETTER_STREAM, deadletters_consumer(service)),
             ),
             # Live on core NATS, the same as its durable consumers carry: the alerts that
-            # name it as a recipient and the dead letters about its own messages.
-            subscribe=(inbox, *alert_subjects(service), deadletter_filter(service)),
+            # name it as a recipient and the dead letters about its own messages; and
+            # (gap refill) only its own republish requests.
+            subscribe=(
+                inbox, *alert_subjects(service), deadletter_filter(service),
+                republish_subject(service),
+            ),
         )
     if service == COORDINATION:
         consumers = tuple(
@@ -88,6 +93,8 @@ def permissions_for(service: str, *, partitions: int) -> Permissions:
                 deadletter_subject("*", PARKED_BY_COORDINATION),
                 deadletter_subject(COORDINATION, PARKED_BY_OUTBOX),
                 *consumers,
+                # Gap refill: asks any agency to republish a stretch.
+                republish_subject("*"),
             ),
             subscribe=(inbox,),
         )

@@ -87,6 +87,8 @@ def _stream(settings: NatsSettings, name: str, subjects: list[str], about: str) 
         allow_direct=True,
         # The stream is a record other parties rely on: no one rewrites it in place.
         deny_delete=True,
+        # The outbox publishes atomic batches: one fsync per batch (ADR 0004).
+        allow_atomic=True,
     )
 
 
@@ -158,6 +160,7 @@ def consumer_configs(
 _STREAM_FIELDS = (
     "description", "subjects", "storage", "num_replicas", "duplicate_window",
     "subject_transform", "retention", "discard", "allow_direct", "deny_delete",
+    "allow_atomic",
 )  # fmt: skip
 _CONSUMER_FIELDS = (
     "description", "filter_subjects", "deliver_policy", "ack_policy", "ack_wait",

@@ -9,7 +9,7 @@ generic mapping serves every store. Events without a contract (``Opened``,
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 from uuid import UUID, uuid5
 
@@ -58,11 +58,13 @@ class ContractTranslator:
             if known is None or known.version < spec.version:
                 self._specs[spec.name] = spec
         self._person_ref = lru_cache(maxsize=100_000)(self._load_person_ref)
+        # The name is derived with regular expressions: once per class, not per event.
+        self._spec_of = cache(lambda cls: self._specs.get(event_name(cls)))
 
     def __call__(
         self, event: Any, position: int, previous_position: int | None
     ) -> OutgoingMessage | None:
-        spec = self._specs.get(event_name(type(event)))
+        spec = self._spec_of(type(event))
         if spec is None:
             return None
         person_ref = self._person_ref(event.originator_id)
@@ -90,10 +92,16 @@ class ContractTranslator:
         return str(created.person_ref)
 
 
+@cache
+def _field_names(struct: type[IntegrationEvent]) -> tuple[str, ...]:
+    # msgspec resolves the annotations on every call: most of the relay's time uncached.
+    return tuple(field.name for field in msgspec.structs.fields(struct))
+
+
 def contract_data(spec: EventSpec, event: Any, person_ref: str) -> IntegrationEvent:
     """The contract event whose fields the domain event carries under the same names."""
     values = {"person_ref": person_ref}
-    for field in msgspec.structs.fields(spec.struct):
-        if field.name != "person_ref" and hasattr(event, field.name):
-            values[field.name] = getattr(event, field.name)
+    for name in _field_names(spec.struct):
+        if name != "person_ref" and hasattr(event, name):
+            values[name] = getattr(event, name)
     return msgspec.convert(values, spec.struct, from_attributes=False, strict=False)

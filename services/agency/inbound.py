@@ -103,8 +103,8 @@ class IncomingHandOffs:
         self._consumer = DurableConsumer(
             js=js, durable=durable, handler=HandOffsReceived(application, clock),
             recorder=application.process_recorder, tracking=f"{EVENTS_STREAM}:{durable}",
-            # The only dead-letter subject an agency may publish on is its own `outbox`
-            # one; `Samlad-Consumer: handoffs-<agency>` says it was this consumer.
+            # An agency parks only under its own name and its own verdict: coordination's
+            # verdicts (…<agency>.coordination) it may read but never write.
             deadletter_subject=lambda _: deadletter_subject(agency, PARKED_BY_OUTBOX),
             batch_size=BATCH_SIZE,
         )

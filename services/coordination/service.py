@@ -11,6 +11,7 @@ from litestar import Litestar
 from nats.js import JetStreamContext
 
 from adapters.crypto import FieldSealer, PersonKeyStore
+from adapters.nats.connection import core_client
 from adapters.nats.names import COORDINATION, PARKED_BY_OUTBOX, deadletter_subject
 from adapters.nats.publisher import BatchPublisher
 from adapters.outbox.relay import OutboxRelay
@@ -23,6 +24,7 @@ from services.coordination.api import coordination_router
 from services.coordination.application import CoordinationApplication
 from services.coordination.consumer import PartitionConsumer
 from services.coordination.contracts_api import contracts_router
+from services.coordination.gaps import GapRefill
 from services.coordination.live import Broadcaster
 from services.coordination.ops_api import ops_router
 from services.coordination.recorders import recorder_env
@@ -79,6 +81,10 @@ def coordination_workers(
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), DEADLINE_POLL_SECONDS)
 
+    async def gap_refill(js: JetStreamContext, stop: asyncio.Event) -> None:
+        # Its own worker, so that job ownership can give it exactly one owner.
+        await GapRefill(application, clock).run(core_client(js), stop)
+
     def consumer(partition: int) -> Worker:
         async def run(js: JetStreamContext, stop: asyncio.Event) -> None:
             await PartitionConsumer(
@@ -87,7 +93,9 @@ def coordination_workers(
 
         return run
 
-    return [alert_outbox, deadlines, *(consumer(p) for p in owned_partitions(settings))]
+    return [
+        alert_outbox, deadlines, gap_refill, *(consumer(p) for p in owned_partitions(settings))
+    ]
 
 
 def create_app(settings: Settings, *, clock: Clock = utc_now) -> Litestar:

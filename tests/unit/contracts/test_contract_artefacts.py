@@ -85,8 +85,9 @@ def test_the_asyncapi_document_names_every_subject_and_operation() -> None:
     addresses = {channel["address"] for channel in document["channels"].values()}
     assert "samlad.fk.sickness-benefit-ended.v2.{person_ref}" in addresses
     # One address per type (an alert's channels per recipient share it), and the dead
-    # letters: per agency its outbox's and coordination's verdicts, and coordination's own.
-    assert len(addresses) == len(REGISTRY.specs()) + 4 * 2 + 1
+    # letters: per agency its outbox's and coordination's verdicts, and coordination's own;
+    # the republish requests: coordination's one and each agency's own.
+    assert len(addresses) == len(REGISTRY.specs()) + 4 * 2 + 1 + 1 + 4
     assert "samlad.coordination.alert-raised.v1.{person_ref}.{recipients}" in addresses
     assert "samlad.deadletter.af.coordination" in addresses
     operations = document["operations"]
