@@ -1,7 +1,8 @@
 """Dead letters (parkerade meddelanden): what a consumer could never take, and its replay.
 
 A dead letter is the original message (payload and headers, so a binary-mode CloudEvent
-stays whole) on ``samlad.deadletter.<agency>.<parked_by>`` with the reason and where it came from.
+stays whole) on ``samlad.deadletter.<agency>.<parked_by>`` with the reason and where it
+came from.
 After a fix, ``replay`` publishes it again on its original subject, and the consumers,
 which apply by event id, take it once. A replay is recorded on
 ``samlad.deadletter.replayed.<agency>`` so the same letter is not replayed twice by
@@ -61,6 +62,7 @@ class DeadLetterView(msgspec.Struct, frozen=True, kw_only=True):
 
     id: int
     agency: str
+    parked_by: str | None
     reason: str
     original_subject: str | None
     original_sequence: int | None
@@ -96,7 +98,7 @@ class DeadLetters:
             if stored is None or stored.subject is None:
                 continue
             headers = stored.headers or {}
-            if stored.subject.startswith(replayed_subject("")):
+            if stored.subject.startswith(replayed_subject("")):  # a replay's record
                 replayed.add(int(headers.get(REPLAY_OF, "0")))
             else:
                 letters.append((stored, sequence))
@@ -145,12 +147,13 @@ def published_subject(stored: str) -> str:
 
 def _view(stored: RawStreamMsg, sequence: int, replayed: bool) -> DeadLetterView:
     headers: Mapping[str, str] = stored.headers or {}
-    subject = stored.subject or ""
+    # samlad.deadletter.<agency>.<parked_by>
+    tokens = (stored.subject or "").split(".")
     original_sequence = headers.get(ORIGINAL_SEQUENCE)
     return DeadLetterView(
         id=sequence,
-        # samlad.deadletter.<agency>.<parked_by>
-        agency=subject.split(".")[2] if subject.count(".") >= 2 else "",
+        agency=tokens[2] if len(tokens) > 2 else "",
+        parked_by=tokens[3] if len(tokens) > 3 else None,
         reason=headers.get(REASON, ""),
         original_subject=headers.get(ORIGINAL_SUBJECT),
         original_sequence=int(original_sequence) if original_sequence else None,

@@ -15,7 +15,7 @@ import psycopg
 import pytest
 
 from adapters.nats.connection import connect
-from adapters.nats.names import COORDINATION, coordination_consumer
+from adapters.nats.names import COORDINATION, EVENTS_STREAM, coordination_consumer
 from adapters.nats.testing import running_nats
 from adapters.store.application import open_application
 from adapters.store.settings import StoreSettings
@@ -59,6 +59,46 @@ async def test_a_commit_failing_as_database_is_locked_is_retried_and_nothing_is_
                 await until_all_acked(js, tasks, nats.settings.partitions,
                                       within=FINISH_WITHIN_SECONDS)
             assert plan.failed == 3
+            assert await dead_letter_count(js) == 0
+        assert_applied_exactly_once(app, event_ids)
+    finally:
+        app.close()
+
+
+async def test_a_batch_retried_longer_than_ack_wait_stays_with_its_consumer(
+    tmp_path: Path,
+) -> None:
+    # Six failed commits in a row back off for ~3 s, three times the ack_wait: only
+    # in_progress() keeps JetStream from delivering the batch again meanwhile.
+    FlakyCommits.plan = plan = CommitPlan(first=1, times=6)
+    messages, event_ids = kommun_messages(persons=5, per_person=4)
+    app = open_application(
+        CoordinationApplication, StoreSettings(data_dir=tmp_path / "stores"), "coordination",
+        PROCESS_RECORDER_TOPIC=FLAKY_COMMITS_TOPIC,
+    )
+    try:
+        async with (running_nats(tmp_path, partitions=1, ack_wait=SHORT_ACK_WAIT_SECONDS)
+                    as nats, admin_and_kommun(nats.settings) as (js, publisher)):
+            await publisher.publish(messages)
+            # Another replica pulls from the same consumer while the batch is retried.
+            replica = await connect(nats.settings, COORDINATION)
+            pulling = await replica.jetstream().pull_subscribe_bind(
+                coordination_consumer(0), stream=EVENTS_STREAM)
+            async with consuming(nats.settings, app) as tasks:
+
+                async def retrying() -> bool:
+                    return plan.failed >= 1
+
+                await eventually(retrying, within=FINISH_WITHIN_SECONDS, what="a retry")
+                with pytest.raises(TimeoutError):
+                    await pulling.fetch(1, timeout=3 * SHORT_ACK_WAIT_SECONDS)
+                await until_all_acked(js, tasks, nats.settings.partitions,
+                                      within=FINISH_WITHIN_SECONDS)
+            await pulling.unsubscribe()
+            await replica.close()
+            info = await js.consumer_info(EVENTS_STREAM, coordination_consumer(0))
+            assert plan.failed == 6
+            assert info.num_redelivered == 0
             assert await dead_letter_count(js) == 0
         assert_applied_exactly_once(app, event_ids)
     finally:
