@@ -76,7 +76,8 @@ class LoadResult:
     def percentile_ms(self, p: float) -> float:
         if len(self.latencies) < 2:
             return float("nan")
-        return statistics.quantiles(self.latencies, n=1000)[int(p * 10) - 1] * 1000
+        cuts = statistics.quantiles(self.latencies, n=1000, method="inclusive")
+        return cuts[int(p * 10) - 1] * 1000
 
     def record(self, status: int, latency: float, body: bytes) -> None:
         if 200 <= status < 300:
