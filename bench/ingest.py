@@ -1,22 +1,26 @@
 """Coordination ingest rate, beside the raw baselines measured in the same run.
 
-1. JetStream async publish: the workload published with the outbox's BatchPublisher
-   (file store, sync always) as the kommun. These messages then feed step 3.
+1. JetStream publish: the workload published with the outbox's BatchPublisher (atomic
+   batches, file store, sync always) as the kommun. These messages then feed step 3.
 2. Batched eventsourcing save on the same store (SQLite under the data dir, or
    ``SAMLAD_DATABASE_URL``): as many events, in saves of ~500, of a bare aggregate.
 3. Coordination ingest: the coordination service's own workers (partition consumers,
    alert outbox, deadlines) from a full stream until every fact is applied, read
    models included.
+4. Publishing from an agency's outbox with and without atomic batches, beside raw
+   JetStream publish (``bench.publishing``).
 
 ``python -m bench.ingest [--persons 200] [--per-person 25]``. Prints; asserts nothing.
-With ``SAMLAD_DATABASE_URL`` set it runs on PostgreSQL, in schemas of its own that it
-drops at the end.
+It runs on SQLite and then on PostgreSQL beside it (``SAMLAD_DATABASE_URL``, else the
+local test database; ``--stores sqlite`` skips it), in schemas of its own that it drops
+at the end.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import tempfile
 import time
 import uuid
@@ -30,7 +34,9 @@ from adapters.nats.publisher import BatchPublisher
 from adapters.nats.testing import running_nats
 from adapters.nats.workload import kommun_messages
 from adapters.store.application import StoredApplication, open_application
+from adapters.store.testing import DEFAULT_POSTGRES_URL
 from adapters.telemetry.logging import configure_logging
+from bench import publishing
 from services.coordination.application import CoordinationApplication
 from services.coordination.service import coordination_workers, open_coordination
 from services.runtime.clock import utc_now
@@ -120,16 +126,20 @@ def drop_schemas(settings: Settings) -> None:
             conn.execute(f'DROP SCHEMA "{name}" CASCADE')
 
 
-async def run(data_dir: Path, persons: int, per_person: int) -> None:
+async def run(
+    data_dir: Path, persons: int, per_person: int, database_url: str | None = None
+) -> None:
     async with running_nats(data_dir) as nats:
         settings = Settings.from_env(
             data_dir=data_dir, nats_url=nats.url, nats_replicas=1,
-            database_namespace=f"bench{uuid.uuid4().hex[:8]}_",
+            database_namespace=f"bench{uuid.uuid4().hex[:8]}_", database_url=database_url,
         )
         try:
             await measure(settings, persons, per_person)
         finally:
             drop_schemas(settings)
+    # Publishing from the outbox, with and without atomic batches, in the same run.
+    await publishing.measure(data_dir / "publishing", persons, per_person)
 
 
 async def measure(settings: Settings, persons: int, per_person: int) -> None:
@@ -140,21 +150,37 @@ async def measure(settings: Settings, persons: int, per_person: int) -> None:
     published = await publish_rate(settings, messages)
     saved = await asyncio.to_thread(save_rate, settings, persons, per_person)
     ingested = await ingest_rate(settings, total)
-    print(f"  jetstream async publish   {published:10.0f} events/s")
+    print(f"  jetstream batch publish   {published:10.0f} events/s")
     print(f"  eventsourcing batch save  {saved:10.0f} events/s")
     print(f"  coordination ingest       {ingested:10.0f} events/s")
     print(f"  ingest / publish          {ingested / published:10.2f}")
     print(f"  ingest / save             {ingested / saved:10.2f}")
 
 
+def store_urls(stores: str) -> list[str | None]:
+    """The database URL of each store to run on (None: SQLite), in the order asked."""
+    postgres = os.environ.get("SAMLAD_DATABASE_URL") or os.environ.get(
+        "SAMLAD_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL
+    )
+    chosen = [name.strip() for name in stores.split(",") if name.strip()]
+    return [postgres if name == "postgres" else None for name in chosen]
+
+
+def run_each_store(stores: str, persons: int, per_person: int) -> None:
+    """The same run on each store, one after the other, each in a fresh data dir."""
+    for database_url in store_urls(stores):
+        with tempfile.TemporaryDirectory(prefix="samlad-bench-") as tmp:
+            asyncio.run(run(Path(tmp), persons, per_person, database_url))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="bench.ingest", description=__doc__)
     parser.add_argument("--persons", type=int, default=200)
     parser.add_argument("--per-person", type=int, default=25)
+    parser.add_argument("--stores", default="sqlite,postgres")
     args = parser.parse_args(argv)
     configure_logging("WARNING", json=False)
-    with tempfile.TemporaryDirectory(prefix="samlad-bench-") as tmp:
-        asyncio.run(run(Path(tmp), args.persons, args.per_person))
+    run_each_store(args.stores, args.persons, args.per_person)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,14 @@ class AlertRaised(IntegrationEvent, frozen=True, kw_only=True):
 
     alert_id: Annotated[Id, msgspec.Meta(description="Id of the alert.")]
     rule: Rule
-    agencies: Annotated[list[Agency], msgspec.Meta(description="Agencies expected to act.")]
+    agencies: Annotated[
+        list[Agency],
+        msgspec.Meta(
+            description=(
+                "Agencies expected to act: the alert's recipients, named in its subject."
+            )
+        ),
+    ]
     since: Annotated[AwareDatetime, msgspec.Meta(description="When the gap began.")]
     due_at: Annotated[AwareDatetime, msgspec.Meta(description="When the gap becomes overdue.")]
     message: Annotated[Text, msgspec.Meta(description="Human-readable text, no personal data.")]
@@ -37,6 +44,10 @@ class AlertResolved(IntegrationEvent, frozen=True, kw_only=True):
     alert_id: Annotated[Id, msgspec.Meta(description="Id of the alert.")]
     rule: Rule
     resolved_at: Annotated[AwareDatetime, msgspec.Meta(description="When it was resolved.")]
+    agencies: Annotated[
+        list[Agency],
+        msgspec.Meta(description="Agencies the alert concerned: those it was raised to."),
+    ] = msgspec.field(default_factory=list)
 
 
 COORDINATION_EVENTS: tuple[type[IntegrationEvent], ...] = (AlertRaised, AlertResolved)

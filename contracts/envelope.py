@@ -15,22 +15,28 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from contracts.base import PERSON_REF_PATTERN, AwareDatetime, IntegrationEvent
+from contracts.base import COORDINATION, PERSON_REF_PATTERN, AwareDatetime, IntegrationEvent
 from contracts.errors import (
     ContractError,
     InvalidEnvelope,
     InvalidEventData,
     NotACloudEvent,
+    PublisherMismatch,
     SourceMismatch,
     SubjectMismatch,
 )
 from contracts.registry import REGISTRY, EventSpec, Registry
+from contracts.subjects import SubjectParts, parse_subject, recipients_token
 
 SPECVERSION = "1.0"
 STRUCTURED_CONTENT_TYPE = "application/cloudevents+json"
 DATA_CONTENT_TYPE = "application/json"
 SOURCE_PATTERN = r"^urn:samlad:([a-z]+)(:[A-Za-z0-9._-]+)?$"
 _SOURCE_RE = re.compile(SOURCE_PATTERN)
+# W3C Trace Context: version-traceid-parentid-flags, lowercase hex.
+TRACEPARENT_PATTERN = r"^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"
+# An absolute URI (RFC 3986: a scheme, a colon, no whitespace).
+URI_PATTERN = r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$"
 _NonEmpty = Annotated[str, msgspec.Meta(min_length=1)]
 _Position = Annotated[int, msgspec.Meta(ge=0)]
 
@@ -50,10 +56,10 @@ class CloudEventAttributes(msgspec.Struct, frozen=True, kw_only=True, omit_defau
     subject: Annotated[str, msgspec.Meta(pattern=PERSON_REF_PATTERN)]
     time: AwareDatetime
     datacontenttype: str | None = None
-    dataschema: str | None = None
+    dataschema: Annotated[str, msgspec.Meta(pattern=URI_PATTERN)] | None = None
     samladposition: _Position | None = None
     samladprevposition: _Position | None = None
-    traceparent: str | None = None
+    traceparent: Annotated[str, msgspec.Meta(pattern=TRACEPARENT_PATTERN)] | None = None
 
 
 class CloudEvent(CloudEventAttributes, frozen=True, kw_only=True, omit_defaults=True):
@@ -228,8 +234,14 @@ def _decode_binary(payload: bytes, headers: Mapping[str, str]) -> CloudEvent:
         attributes["datacontenttype"] = headers["content-type"]
     if not payload:
         raise InvalidEnvelope("binary mode: the body is empty; it must be the event data")
+    # Headers are text: only the positions are numbers. Strict otherwise, so that a
+    # number is never read as a time (Unix seconds) or a flag.
+    values: dict[str, object] = dict(attributes)
+    for position in ("samladposition", "samladprevposition"):
+        if attributes.get(position, "").isdigit():
+            values[position] = int(attributes[position])
     try:
-        parsed = msgspec.convert(attributes, type=CloudEventAttributes, strict=False)
+        parsed = msgspec.convert(values, type=CloudEventAttributes)
     except msgspec.ValidationError as exc:
         raise InvalidEnvelope(f"envelope: {_path_to_attribute(str(exc), binary=True)}") from None
     return CloudEvent(**msgspec.structs.asdict(parsed), data=msgspec.Raw(payload))
@@ -248,13 +260,55 @@ def _decode_data(envelope: CloudEvent, spec: EventSpec) -> IntegrationEvent:
     return event
 
 
+def _check_subject_names(parts: SubjectParts, envelope: CloudEvent, spec: EventSpec) -> None:
+    """Authority: the subject's publisher is the type's agency; names and person agree."""
+    if parts.publisher != spec.agency:
+        raise PublisherMismatch(
+            f"type {spec.type} belongs to {spec.agency!r} but was published on "
+            f"{parts.publisher!r}'s subject: an agency asserts only its own facts"
+        )
+    if (parts.name, parts.version) != (spec.name, f"v{spec.version}"):
+        raise SubjectMismatch(
+            f"subject names {parts.type} but the type is {spec.type}"
+        )
+    if parts.person_ref != envelope.subject:
+        raise SubjectMismatch(
+            f"subject's person_ref {parts.person_ref!r} differs from the CloudEvents "
+            f"subject {envelope.subject!r}"
+        )
+
+
+def _check_subject_tail(parts: SubjectParts, spec: EventSpec, event: IntegrationEvent) -> None:
+    """Alerts name their recipients; agencies' events may carry only a partition."""
+    if spec.agency == COORDINATION:
+        expected = recipients_token(getattr(event, "agencies", ()))
+        if parts.tail != expected:
+            raise SubjectMismatch(
+                f"alert subject names recipients {parts.tail!r} but data.agencies is "
+                f"{expected!r}"
+            )
+    elif parts.tail is not None and not parts.tail.isdigit():
+        raise SubjectMismatch(f"subject's sixth token {parts.tail!r} is not a partition")
+
+
 def decode_message(
-    payload: bytes, headers: Mapping[str, str] | None, *, registry: Registry = REGISTRY
+    payload: bytes,
+    headers: Mapping[str, str] | None,
+    *,
+    subject: str | None = None,
+    registry: Registry = REGISTRY,
 ) -> Received:
     """Decode and validate one message in structured or binary mode.
 
-    Raises a ``ContractError`` subclass whose ``reason`` names the offending field.
+    With the NATS ``subject`` it arrived on (as published or as stored), also check
+    authority: the subject's publisher token, the type's agency and the source name
+    the same party, and the subject's event name, version, person reference (and an
+    alert's recipients) equal the type, the CloudEvents subject and the data. Every
+    consumer of the bus passes it.
+
+    Raises a ``ContractError`` subclass whose ``reason`` starts with its reason word.
     """
+    parts = parse_subject(subject) if subject is not None else None
     lowered = {key.lower(): value for key, value in (headers or {}).items()}
     if "ce-specversion" in lowered:
         envelope = _decode_binary(payload, lowered)
@@ -266,7 +320,11 @@ def decode_message(
             f"datacontenttype {content_type!r} is not supported: data must be {DATA_CONTENT_TYPE}"
         )
     wire_spec = registry.spec_for_type(envelope.type)
+    if parts is not None:
+        _check_subject_names(parts, envelope, wire_spec)
     check_source(envelope.source, wire_spec)
     event = _decode_data(envelope, wire_spec)
+    if parts is not None:
+        _check_subject_tail(parts, wire_spec, event)
     spec, event = registry.upcast(wire_spec, event)
     return Received(envelope=envelope, spec=spec, event=event, wire_spec=wire_spec)

@@ -1,7 +1,9 @@
 """Errors raised when a message does not honour the contract.
 
-Every error carries a human-readable ``reason`` that names the offending field; the
-consumer puts it in the ``Samlad-Reason`` header of the dead letter.
+Every error carries a ``reason``: its reason word (the class name, e.g. ``SourceMismatch``)
+then a colon and a human-readable text naming the offending field. The consumer puts it
+in the ``Samlad-Reason`` header of the dead letter, so a program reads the word before the
+first colon and a person reads the rest.
 """
 
 # The names read as what went wrong (UnknownEventType, SourceMismatch); the API is fixed.
@@ -14,7 +16,8 @@ class ContractError(Exception):
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
-        self.reason = reason
+        self.word = type(self).__name__
+        self.reason = f"{self.word}: {reason}"
 
 
 class NotACloudEvent(ContractError):
@@ -34,7 +37,19 @@ class SourceMismatch(ContractError):
 
 
 class SubjectMismatch(ContractError):
-    """The CloudEvents ``subject`` differs from ``data.person_ref``."""
+    """The NATS subject, the CloudEvents ``subject`` and ``data`` name different things.
+
+    The subject's event name, version, person reference (and, for alerts, recipients)
+    must equal the ``type``, the CloudEvents ``subject`` and ``data``.
+    """
+
+
+class PublisherMismatch(ContractError):
+    """The NATS subject's publisher token is not the agency named in the ``type``.
+
+    An agency may publish only on its own subjects (the broker enforces that), so an
+    event whose type names another agency on them is a forged fact.
+    """
 
 
 class InvalidEventData(ContractError):

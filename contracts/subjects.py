@@ -1,20 +1,37 @@
-"""NATS subjects of integration events (see docs/adr/0004).
+"""NATS subjects of integration events (see docs/adr/0004 and the alert-routing ADR).
 
 ``samlad.<agency>.<event-name>.v<N>.<person_ref>``: five tokens, filterable by agency,
 by event and by person; the person reference is a valid subject token by construction.
+The stream appends a sixth token, the partition of the person reference.
+
+Alerts carry their recipients as the sixth token instead:
+``samlad.coordination.<event-name>.v<N>.<person_ref>.<recipients>``, where
+``<recipients>`` is the agencies the alert concerns in the fixed order kommun, af, fk,
+region, joined by ``-`` (``af-fk``). Each agency's permissions and durable consumer
+cover exactly the recipient tokens that name it.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterable
 
-from contracts.base import PERSON_REF_PATTERN
+import msgspec
+
+from contracts.base import AGENCIES, COORDINATION, PERSON_REF_PATTERN, IntegrationEvent
 from contracts.errors import InvalidSubject
 from contracts.registry import EventSpec
 
 SUBJECT_ROOT = "samlad"
+EVENTS_STREAM = "SAMLAD_EVENTS"
+DEADLETTER_STREAM = "SAMLAD_DEADLETTER"
 DEADLETTER_HEADER_REASON = "Samlad-Reason"
 DEADLETTER_HEADER_ORIGINAL_SUBJECT = "Samlad-Original-Subject"
+RECIPIENT_SEPARATOR = "-"
+# Who decided that a message is a dead letter: the producer's own outbox, or coordination.
+PARKED_BY_OUTBOX = "outbox"
+PARKED_BY_COORDINATION = COORDINATION
 _PERSON_REF_RE = re.compile(PERSON_REF_PATTERN)
 _AGENCY_TOKEN_RE = re.compile(r"^[a-z]+$")
 
@@ -24,6 +41,77 @@ def subject_for(spec: EventSpec, person_ref: str) -> str:
     if not _PERSON_REF_RE.match(person_ref):
         raise InvalidSubject(f"person_ref {person_ref!r} does not match {PERSON_REF_PATTERN}")
     return f"{SUBJECT_ROOT}.{spec.agency}.{spec.name}.v{spec.version}.{person_ref}"
+
+
+def recipients_token(agencies: Iterable[str]) -> str:
+    """``af-fk``: the agencies an alert concerns, in the fixed order of ``AGENCIES``."""
+    named = set(agencies)
+    unknown = named - set(AGENCIES)
+    if unknown or not named:
+        raise InvalidSubject(f"an alert must name agencies among {AGENCIES}, not {sorted(named)}")
+    return RECIPIENT_SEPARATOR.join(agency for agency in AGENCIES if agency in named)
+
+
+def recipient_tokens(agency: str) -> tuple[str, ...]:
+    """Every recipients token that names ``agency`` (what its alert grants cover)."""
+    others = [other for other in AGENCIES if other != agency]
+    return tuple(
+        sorted(
+            recipients_token((agency, *chosen))
+            for size in range(len(others) + 1)
+            for chosen in itertools.combinations(others, size)
+        )
+    )
+
+
+def alert_subjects(agency: str) -> tuple[str, ...]:
+    """The stored subjects of every alert that concerns ``agency`` (filters, grants)."""
+    root = f"{SUBJECT_ROOT}.{COORDINATION}"
+    return tuple(f"{root}.*.*.*.{token}" for token in recipient_tokens(agency))
+
+
+def subject_of(spec: EventSpec, event: IntegrationEvent) -> str:
+    """The subject ``event`` is published on: alerts carry their recipients token."""
+    subject = subject_for(spec, event.person_ref)
+    if spec.agency != COORDINATION:
+        return subject
+    return f"{subject}.{recipients_token(getattr(event, 'agencies', ()))}"
+
+
+class SubjectParts(msgspec.Struct, frozen=True, kw_only=True):
+    """An event subject as published or stored; ``tail`` is the sixth token if any.
+
+    For agencies' events the tail is the partition the stream appended; for alerts the
+    recipients token.
+    """
+
+    publisher: str
+    name: str
+    version: str
+    person_ref: str
+    tail: str | None
+
+    @property
+    def type(self) -> str:
+        return f"se.samlad.{self.publisher}.{self.name}.{self.version}"
+
+
+def parse_subject(subject: str) -> SubjectParts:
+    """Split ``samlad.<publisher>.<event-name>.v<N>.<person_ref>[.<tail>]``."""
+    tokens = subject.split(".")
+    if (
+        len(tokens) not in (5, 6)
+        or tokens[0] != SUBJECT_ROOT
+        or not _AGENCY_TOKEN_RE.match(tokens[1])
+        or not _PERSON_REF_RE.match(tokens[4])
+    ):
+        raise InvalidSubject(
+            f"subject {subject!r} is not samlad.<agency>.<event-name>.v<N>.<person_ref>"
+        )
+    return SubjectParts(
+        publisher=tokens[1], name=tokens[2], version=tokens[3], person_ref=tokens[4],
+        tail=tokens[5] if len(tokens) == 6 else None,
+    )
 
 
 def agency_of_subject(subject: str) -> str:
@@ -56,6 +144,48 @@ def agency_subjects(agency: str) -> str:
     return f"{SUBJECT_ROOT}.{agency}.>"
 
 
-def deadletter_subject(agency: str) -> str:
-    """Where messages that fail the contract go: ``samlad.deadletter.<agency>``."""
-    return f"{SUBJECT_ROOT}.deadletter.{agency}"
+def deadletter_subject(agency: str, parked_by: str = PARKED_BY_COORDINATION) -> str:
+    """Dead letters about ``agency``'s messages: ``samlad.deadletter.<agency>.<parked_by>``.
+
+    ``parked_by`` is who gave the verdict: ``coordination`` (its consumer refused the
+    message; only coordination may publish there) or ``outbox`` (the agency's own outbox
+    could not publish a stored event by contract). The agency reads both, publishes only
+    the second, and reads no other agency's.
+    """
+    return f"{SUBJECT_ROOT}.deadletter.{agency}.{parked_by}"
+
+
+def deadletter_filter(agency: str) -> str:
+    """Every dead letter about ``agency``'s messages."""
+    return f"{SUBJECT_ROOT}.deadletter.{agency}.>"
+
+
+# Durable consumers the operator creates; a service binds to them and cannot alter them.
+
+
+def alerts_consumer(agency: str) -> str:
+    """On ``SAMLAD_EVENTS``: the alerts that name ``agency`` as a recipient."""
+    return f"alerts-{agency}"
+
+
+def handoffs_consumer(agency: str) -> str:
+    """On ``SAMLAD_EVENTS``: every agency's hand-off requests; it keeps those to it."""
+    return f"handoffs-{agency}"
+
+
+def deadletters_consumer(agency: str) -> str:
+    """On ``SAMLAD_DEADLETTER``: the dead letters about ``agency``'s messages (read-only)."""
+    return f"deadletters-{agency}"
+
+
+def coordination_consumer(partition: int | str) -> str:
+    """On ``SAMLAD_EVENTS``: the agencies' events of one partition, for coordination.
+
+    ``"{partition}"`` gives the name's pattern, as the AsyncAPI document shows it.
+    """
+    return f"coordination-p{partition}"
+
+
+def republish_subject(agency: str) -> str:
+    """Core NATS, not a stream: the coordination asks ``agency`` to refill a gap."""
+    return f"{SUBJECT_ROOT}.control.republish.{agency}"

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 import nats
 import structlog
 from nats.aio.client import Client
+from nats.js import JetStreamContext
 
 from adapters.nats.credentials import seed_path
 from adapters.nats.names import inbox_prefix
@@ -63,3 +64,9 @@ async def connect(
     url = client.connected_url.geturl() if client.connected_url else None
     bound.info("nats_connected", url=url)
     return client
+
+
+def core_client(js: JetStreamContext) -> Client:
+    """The connection under a JetStream context (workers are handed only the context):
+    atomic batches and control requests are spoken on core NATS."""
+    return js._nc  # type: ignore[no-any-return]

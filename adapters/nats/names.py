@@ -4,6 +4,22 @@ from __future__ import annotations
 
 from typing import Final
 
+# The subject scheme lives in contracts (integrators read it there); re-exported here so
+# the broker's names come from one module.
+from contracts.subjects import (  # noqa: F401
+    DEADLETTER_STREAM,
+    EVENTS_STREAM,
+    PARKED_BY_COORDINATION,
+    PARKED_BY_OUTBOX,
+    alert_subjects,
+    alerts_consumer,
+    coordination_consumer,
+    deadletter_filter,
+    deadletter_subject,
+    deadletters_consumer,
+    handoffs_consumer,
+    republish_subject,
+)
 from domain.agencies import Agency
 
 AGENCIES: Final = tuple(agency.value for agency in Agency)
@@ -16,8 +32,6 @@ SERVICES: Final = (*AGENCIES, COORDINATION, AUDIT, ADMIN)
 EVENT_PUBLISHERS: Final = (*AGENCIES, COORDINATION)
 
 ROOT: Final = "samlad"
-EVENTS_STREAM: Final = "SAMLAD_EVENTS"
-DEADLETTER_STREAM: Final = "SAMLAD_DEADLETTER"
 AUDIT_STREAM: Final = "SAMLAD_AUDIT"
 STREAMS: Final = (EVENTS_STREAM, DEADLETTER_STREAM, AUDIT_STREAM)
 
@@ -37,21 +51,9 @@ def partition_filter(publisher: str, partition: int) -> str:
     return f"{ROOT}.{publisher}.*.*.*.{partition}"
 
 
-def deadletter_subject(agency: str) -> str:
-    return f"{ROOT}.deadletter.{agency}"
-
-
-def coordination_consumer(partition: int) -> str:
-    return f"coordination-p{partition}"
-
-
-def alerts_consumer(agency: str) -> str:
-    return f"alerts-{agency}"
-
-
-def handoffs_consumer(agency: str) -> str:
-    """Each agency follows hand-off requests to learn those addressed to it."""
-    return f"handoffs-{agency}"
+def alert_publish_subjects() -> str:
+    """Coordination publishes alerts with six tokens: the sixth names the recipients."""
+    return f"{ROOT}.{COORDINATION}.*.*.*.*"
 
 
 def handoffs_filter() -> str:
@@ -70,3 +72,18 @@ def stored_partition(subject: str) -> int:
     if len(tokens) != PUBLISHED_TOKENS + 1:
         raise ValueError(f"not a stored event subject: {subject!r}")
     return int(tokens[-1])
+
+
+def stream_of(subject: str) -> str:
+    """Which stream stores ``subject``: an atomic batch never spans two.
+
+    Subjects outside Samlad's own (a test's stream) are grouped by their first token.
+    """
+    tokens = subject.split(".", 2)
+    if tokens[0] != ROOT or len(tokens) < 2:
+        return tokens[0]
+    if tokens[1] == "deadletter":
+        return DEADLETTER_STREAM
+    if tokens[1] == AUDIT:
+        return AUDIT_STREAM
+    return EVENTS_STREAM

@@ -15,15 +15,23 @@ from adapters.nats.names import (
     AGENCIES,
     AUDIT,
     COORDINATION,
+    DEADLETTER_STREAM,
     EVENTS_STREAM,
+    PARKED_BY_COORDINATION,
+    PARKED_BY_OUTBOX,
     ROOT,
     STREAMS,
+    alert_publish_subjects,
+    alert_subjects,
     alerts_consumer,
     coordination_consumer,
+    deadletter_filter,
     deadletter_subject,
+    deadletters_consumer,
     handoffs_consumer,
     inbox_prefix,
     publish_subjects,
+    republish_subject,
 )
 
 
@@ -58,13 +66,20 @@ def permissions_for(service: str, *, partitions: int) -> Permissions:
         return Permissions(
             publish=(
                 publish_subjects(service),
-                # The outbox parks a stored event it cannot publish by contract here.
-                deadletter_subject(service),
+                # Its outbox parks a stored event it cannot publish by contract here; the
+                # verdicts of coordination (…<agency>.coordination) it cannot forge.
+                deadletter_subject(service, PARKED_BY_OUTBOX),
                 *_pull_consumer(EVENTS_STREAM, alerts_consumer(service)),
                 *_pull_consumer(EVENTS_STREAM, handoffs_consumer(service)),
+                *_pull_consumer(DEADLETTER_STREAM, deadletters_consumer(service)),
             ),
-            # Live alerts on core NATS carry what alerts-<agency> carries: the same data.
-            subscribe=(inbox, f"{ROOT}.{COORDINATION}.>"),
+            # Live on core NATS, the same as its durable consumers carry: the alerts that
+            # name it as a recipient and the dead letters about its own messages; and
+            # (gap refill) only its own republish requests.
+            subscribe=(
+                inbox, *alert_subjects(service), deadletter_filter(service),
+                republish_subject(service),
+            ),
         )
     if service == COORDINATION:
         consumers = tuple(
@@ -73,7 +88,14 @@ def permissions_for(service: str, *, partitions: int) -> Permissions:
             for grant in _pull_consumer(EVENTS_STREAM, coordination_consumer(n))
         )
         return Permissions(
-            publish=(publish_subjects(COORDINATION), f"{ROOT}.deadletter.>", *consumers),
+            publish=(
+                alert_publish_subjects(),
+                deadletter_subject("*", PARKED_BY_COORDINATION),
+                deadletter_subject(COORDINATION, PARKED_BY_OUTBOX),
+                *consumers,
+                # Gap refill: asks any agency to republish a stretch.
+                republish_subject("*"),
+            ),
             subscribe=(inbox,),
         )
     if service == AUDIT:

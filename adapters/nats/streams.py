@@ -27,13 +27,15 @@ from nats.js.errors import NotFoundError
 from adapters.nats.names import (
     AGENCIES,
     AUDIT_STREAM,
-    COORDINATION,
     DEADLETTER_STREAM,
     EVENT_PUBLISHERS,
     EVENTS_STREAM,
     ROOT,
+    alert_subjects,
     alerts_consumer,
     coordination_consumer,
+    deadletter_filter,
+    deadletters_consumer,
     handoffs_consumer,
     handoffs_filter,
     partition_filter,
@@ -85,6 +87,8 @@ def _stream(settings: NatsSettings, name: str, subjects: list[str], about: str) 
         allow_direct=True,
         # The stream is a record other parties rely on: no one rewrites it in place.
         deny_delete=True,
+        # The outbox publishes atomic batches: one fsync per batch (ADR 0004).
+        allow_atomic=True,
     )
 
 
@@ -103,7 +107,9 @@ def stream_configs(settings: NatsSettings) -> list[StreamConfig]:
     ]
 
 
-def _pull(durable: str, filters: list[str], about: str) -> ConsumerConfig:
+def _pull(
+    durable: str, filters: list[str], about: str, ack_wait: float = ACK_WAIT_SECONDS
+) -> ConsumerConfig:
     return ConsumerConfig(
         name=durable,
         durable_name=durable,
@@ -111,35 +117,50 @@ def _pull(durable: str, filters: list[str], about: str) -> ConsumerConfig:
         filter_subjects=filters,
         deliver_policy=DeliverPolicy.ALL,
         ack_policy=AckPolicy.EXPLICIT,
-        ack_wait=ACK_WAIT_SECONDS,
+        ack_wait=ack_wait,
         max_deliver=MAX_DELIVER,
         max_ack_pending=MAX_ACK_PENDING,
     )
 
 
-def consumer_configs(settings: NatsSettings) -> list[tuple[str, ConsumerConfig]]:
+def consumer_configs(
+    settings: NatsSettings, *, ack_wait: float = ACK_WAIT_SECONDS
+) -> list[tuple[str, ConsumerConfig]]:
+    """``ack_wait`` is production's unless a test shortens it to see redeliveries soon."""
     coordination = [
         _pull(
             coordination_consumer(n),
             [partition_filter(agency, n) for agency in AGENCIES],
             f"Coordination: agencies' events of partition {n}",
+            ack_wait,
         )
         for n in range(settings.partitions)
     ]
     alerts = [
-        _pull(alerts_consumer(agency), [f"{ROOT}.{COORDINATION}.>"], f"Alerts for {agency}")
+        _pull(alerts_consumer(agency), list(alert_subjects(agency)),
+              f"Alerts naming {agency} as a recipient", ack_wait)
         for agency in AGENCIES
     ]
     hand_offs = [
-        _pull(handoffs_consumer(agency), [handoffs_filter()], f"Hand-off requests for {agency}")
+        _pull(handoffs_consumer(agency), [handoffs_filter()], f"Hand-off requests for {agency}",
+              ack_wait)
         for agency in AGENCIES
     ]
-    return [(EVENTS_STREAM, config) for config in (*coordination, *alerts, *hand_offs)]
+    dead_letters = [
+        _pull(deadletters_consumer(agency), [deadletter_filter(agency)],
+              f"Dead letters about {agency}'s messages (read-only)", ack_wait)
+        for agency in AGENCIES
+    ]
+    return [
+        *((EVENTS_STREAM, config) for config in (*coordination, *alerts, *hand_offs)),
+        *((DEADLETTER_STREAM, config) for config in dead_letters),
+    ]
 
 
 _STREAM_FIELDS = (
     "description", "subjects", "storage", "num_replicas", "duplicate_window",
     "subject_transform", "retention", "discard", "allow_direct", "deny_delete",
+    "allow_atomic",
 )  # fmt: skip
 _CONSUMER_FIELDS = (
     "description", "filter_subjects", "deliver_policy", "ack_policy", "ack_wait",
@@ -191,13 +212,15 @@ async def _provision_consumer(js: JetStreamContext, stream: str, config: Consume
     return "updated"
 
 
-async def provision(js: JetStreamContext, settings: NatsSettings) -> list[Provisioned]:
+async def provision(
+    js: JetStreamContext, settings: NatsSettings, *, ack_wait: float = ACK_WAIT_SECONDS
+) -> list[Provisioned]:
     """Bring streams and consumers to their declared state; idempotent."""
     done: list[Provisioned] = []
     for stream in stream_configs(settings):
         action = await _provision_stream(js, stream)
         done.append(Provisioned("stream", stream.name or "", action))
-    for stream_name, consumer in consumer_configs(settings):
+    for stream_name, consumer in consumer_configs(settings, ack_wait=ack_wait):
         action = await _provision_consumer(js, stream_name, consumer)
         done.append(Provisioned("consumer", consumer.durable_name or "", action))
     for item in done:

@@ -18,7 +18,7 @@ from adapters.nats.connection import connect
 from adapters.nats.names import ADMIN
 from adapters.nats.server import EmbeddedNatsServer
 from adapters.nats.settings import NatsSettings
-from adapters.nats.streams import provision
+from adapters.nats.streams import ACK_WAIT_SECONDS, provision
 
 # ``await connect_as(settings, "af")`` (optionally ``on_error=``): the tests' client factory.
 Connect = Callable[..., Awaitable[Client]]
@@ -46,22 +46,28 @@ def start_embedded_server(data_dir: Path, *, partitions: int = 4) -> EmbeddedNat
     return server
 
 
-async def provision_streams(settings: NatsSettings) -> None:
+async def provision_streams(
+    settings: NatsSettings, *, ack_wait: float = ACK_WAIT_SECONDS
+) -> None:
     client = await connect(settings, ADMIN)
     try:
-        await provision(client.jetstream(), settings)
+        await provision(client.jetstream(), settings, ack_wait=ack_wait)
     finally:
         await client.close()
 
 
 @asynccontextmanager
 async def running_nats(
-    data_dir: Path, *, partitions: int = 4, provisioned: bool = True
+    data_dir: Path, *, partitions: int = 4, provisioned: bool = True,
+    ack_wait: float = ACK_WAIT_SECONDS,
 ) -> AsyncIterator[RunningNats]:
-    """A started server (streams and consumers provisioned unless told otherwise)."""
+    """A started server (streams and consumers provisioned unless told otherwise).
+
+    A short ``ack_wait`` lets a test see a fetched-but-abandoned message redelivered.
+    """
     settings = NatsSettings(data_dir=data_dir, partitions=partitions)
     async with EmbeddedNatsServer(settings) as server:
         running = RunningNats(server=server, settings=server.client_settings)
         if provisioned:
-            await provision_streams(running.settings)
+            await provision_streams(running.settings, ack_wait=ack_wait)
         yield running

@@ -9,7 +9,7 @@ generic mapping serves every store. Events without a contract (``Opened``,
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 from uuid import UUID, uuid5
 
@@ -20,7 +20,7 @@ from adapters.nats.publisher import OutgoingMessage
 from contracts.base import IntegrationEvent
 from contracts.envelope import encode_structured
 from contracts.registry import REGISTRY, EventSpec, event_name
-from contracts.subjects import subject_for
+from contracts.subjects import subject_of
 
 EVENT_ID_NS = UUID("0b6f1f8e-3a52-4c1e-8f0e-6f2b9d7c5a10")
 
@@ -58,11 +58,13 @@ class ContractTranslator:
             if known is None or known.version < spec.version:
                 self._specs[spec.name] = spec
         self._person_ref = lru_cache(maxsize=100_000)(self._load_person_ref)
+        # The name is derived with regular expressions: once per class, not per event.
+        self._spec_of = cache(lambda cls: self._specs.get(event_name(cls)))
 
     def __call__(
         self, event: Any, position: int, previous_position: int | None
     ) -> OutgoingMessage | None:
-        spec = self._specs.get(event_name(type(event)))
+        spec = self._spec_of(type(event))
         if spec is None:
             return None
         person_ref = self._person_ref(event.originator_id)
@@ -82,7 +84,7 @@ class ContractTranslator:
         headers = {"Nats-Msg-Id": event_id, "content-type": "application/cloudevents+json"}
         if traceparent:
             headers["traceparent"] = traceparent
-        return OutgoingMessage(subject_for(spec, person_ref), payload, headers)
+        return OutgoingMessage(subject_of(spec, data), payload, headers)
 
     def _load_person_ref(self, originator_id: UUID) -> str:
         first = self._recorder.select_events(originator_id, lte=1)
@@ -90,10 +92,16 @@ class ContractTranslator:
         return str(created.person_ref)
 
 
+@cache
+def _field_names(struct: type[IntegrationEvent]) -> tuple[str, ...]:
+    # msgspec resolves the annotations on every call: most of the relay's time uncached.
+    return tuple(field.name for field in msgspec.structs.fields(struct))
+
+
 def contract_data(spec: EventSpec, event: Any, person_ref: str) -> IntegrationEvent:
     """The contract event whose fields the domain event carries under the same names."""
     values = {"person_ref": person_ref}
-    for field in msgspec.structs.fields(spec.struct):
-        if field.name != "person_ref" and hasattr(event, field.name):
-            values[field.name] = getattr(event, field.name)
+    for name in _field_names(spec.struct):
+        if name != "person_ref" and hasattr(event, name):
+            values[name] = getattr(event, name)
     return msgspec.convert(values, spec.struct, from_attributes=False, strict=False)

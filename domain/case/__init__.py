@@ -28,8 +28,9 @@ from domain.case.facts import (
     PersonEnrolled,
     Registered,
 )
-from domain.case.fold import fact_order, fold
+from domain.case.fold import fact_order
 from domain.case.identity import SAMLAD_NS, alert_id_for, case_id_for
+from domain.case.incremental import fold
 from domain.case.policy import RulePolicy
 from domain.case.rules import RULES, evaluate, upcoming
 from domain.case.state import (

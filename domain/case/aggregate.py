@@ -1,9 +1,13 @@
 """The shared case (ärende) of one person: its facts, and the alerts they give rise to.
 
 Declarative eventsourcing aggregate. Recording a fact and raising or resolving an alert
-are the only changes; the state is derived from the facts (domain/case/fold.py) and the
-alerts from the state (domain/case/rules.py). The clock is passed in to ``review``;
-applying an event never reads it.
+are the only changes; the state is derived from the facts (domain/case/incremental.py)
+and the alerts from the state (domain/case/rules.py). The clock is passed in to
+``review``; applying an event never reads it.
+
+The fold and the rules' conditions are derived and kept between facts: a new fact folds
+in what it touches, and only the rules whose part of the state changed look again. A
+case rebuilt from its events folds once, when its state is first asked for.
 """
 
 from __future__ import annotations
@@ -14,12 +18,13 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.case.alerts import Alert, Rule
+from domain.case.alerts import Alert, AlertCondition, Rule
+from domain.case.conditions import Conditions
 from domain.case.facts import Fact
-from domain.case.fold import fact_order, fold
 from domain.case.identity import alert_id_for, case_id_for
+from domain.case.incremental import CaseFold
 from domain.case.policy import RulePolicy
-from domain.case.rules import evaluate, upcoming
+from domain.case.snapshot import CaseSnapshot
 from domain.case.state import CaseState
 from domain.errors import InvalidFactError, InvalidTimeError
 
@@ -28,6 +33,8 @@ __all__ = ["Case"]
 
 class Case(Aggregate):
     """One person's case, shared by the agencies; its id is derived from ``person_ref``."""
+
+    Snapshot = CaseSnapshot
 
     @staticmethod
     def create_id(person_ref: str, **_: Any) -> UUID:
@@ -39,7 +46,8 @@ class Case(Aggregate):
         self.person_ref = person_ref
         self._facts: dict[str, Fact] = {}
         self._alerts: dict[UUID, Alert] = {}
-        self._state: CaseState | None = None
+        self._fold: CaseFold | None = None
+        self._conditions: Conditions | None = None
 
     # -- facts ------------------------------------------------------------------------
 
@@ -56,19 +64,44 @@ class Case(Aggregate):
     @event("FactRecorded")
     def _fact_recorded(self, fact: Fact) -> None:
         self._facts[fact.event_id] = fact
-        self._state = None  # the derived state no longer holds
+        if self._fold is not None:
+            self._fold.add(fact)
+
+    def recorded_facts(self) -> tuple[Fact, ...]:
+        """The facts in the order they were recorded (what a snapshot keeps)."""
+        return tuple(self._facts.values())
+
+    def _folded(self) -> CaseFold:
+        if self._fold is None:
+            self._fold = CaseFold.of(self._facts.values())
+        return self._fold
 
     @property
     def facts(self) -> tuple[Fact, ...]:
         """The recorded facts in business-time order (the timeline)."""
-        return tuple(sorted(self._facts.values(), key=fact_order))
+        return tuple(self._folded().facts)
+
+    @property
+    def fact_count(self) -> int:
+        """How many facts the case holds."""
+        return len(self._facts)
+
+    @property
+    def last_fact(self) -> Fact | None:
+        """The latest fact in business time."""
+        facts = self._folded().facts
+        return facts[-1] if facts else None
 
     @property
     def state(self) -> CaseState:
-        """The case's state, folded from its facts (cached until the next fact)."""
-        if self._state is None:
-            self._state = fold(self._facts.values())
-        return self._state
+        """The case's state, folded from its facts."""
+        return self._folded().state
+
+    def _conditions_for(self, policy: RulePolicy) -> list[AlertCondition]:
+        """Every condition the facts lead to, whenever due; unchanged rules are not rerun."""
+        if self._conditions is None or self._conditions.policy != policy:
+            self._conditions = Conditions(policy)
+        return self._conditions.of(self.state)
 
     # -- alerts -----------------------------------------------------------------------
 
@@ -77,7 +110,9 @@ class Case(Aggregate):
         if now.utcoffset() is None:
             raise InvalidTimeError("review needs an aware datetime")
         due = {}
-        for condition in evaluate(self.state, now, policy):
+        for condition in self._conditions_for(policy):
+            if condition.due_at > now:
+                continue
             alert_id = alert_id_for(self.id, condition.rule, condition.subject)
             due[alert_id] = condition
         for alert_id in sorted(set(self._alerts) - set(due)):
@@ -122,7 +157,7 @@ class Case(Aggregate):
         """
         pending = [
             condition.due_at
-            for condition in upcoming(self.state, policy)
+            for condition in self._conditions_for(policy)
             if alert_id_for(self.id, condition.rule, condition.subject) not in self._alerts
         ]
         return min(pending, default=None)

@@ -1,4 +1,4 @@
-"""Folding a set of facts into a ``CaseState`` (architecture invariant 5).
+"""Folding facts into a case's state (architecture invariant 5).
 
 Agencies' facts reach the case in any order, so the state is a pure function of the
 *set* of facts: they are folded sorted by business time (``effective_at``, then
@@ -9,14 +9,17 @@ come first in business time.
 After every fact the lanes' statuses and the since-times of the case-wide gaps (nobody
 holds the case, nobody leads it) are settled at that fact's business time, so the rules
 can reckon from when a gap began without reading any clock.
+
+``FoldBuilder`` applies one fact in time independent of the case's history (counters,
+not scans), and makes every change through a ``Journal`` so the newest facts can be
+taken back: domain/case/incremental.py keeps the fold between facts and builds the
+state from it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol, TypeVar
 
 from domain.agencies import Agency
 from domain.case.facts import (
@@ -40,18 +43,20 @@ from domain.case.facts import (
     PersonEnrolled,
     Registered,
 )
+from domain.case.journal import Entry, Journal
 from domain.case.pairs import BenefitRecord, ConsentRecord, HandOffRecord, InterventionRecord
 from domain.case.state import (
     HOLDING_STATUSES,
     Anomaly,
-    CaseState,
     Exit,
-    Lane,
     LaneStatus,
     Period,
 )
 
-__all__ = ["fact_order", "fold"]
+__all__ = ["RECORD_KINDS", "FoldBuilder", "Record", "fact_order"]
+
+Record = InterventionRecord | BenefitRecord | HandOffRecord | ConsentRecord
+RECORD_KINDS = ("interventions", "benefits", "hand_offs", "consents")
 
 
 def fact_order(fact: Fact) -> tuple[datetime, datetime, str]:
@@ -59,19 +64,10 @@ def fact_order(fact: Fact) -> tuple[datetime, datetime, str]:
     return (fact.effective_at, fact.recorded_at, fact.event_id)
 
 
-def fold(facts: Iterable[Fact]) -> CaseState:
-    """The state of a case holding ``facts``; the first fact per event id counts."""
-    unique: dict[str, Fact] = {}
-    for fact in facts:
-        unique.setdefault(fact.event_id, fact)
-    builder = _Builder()
-    for fact in sorted(unique.values(), key=fact_order):
-        builder.apply(fact)
-    return builder.result()
-
-
 @dataclass
-class _LaneBuild:
+class LaneBuild:
+    """One agency's lane while folding (changed only through the builder's journal)."""
+
     agency: Agency
     since: datetime
     status: LaneStatus = LaneStatus.FINISHED
@@ -85,19 +81,14 @@ class _LaneBuild:
     def registered(self) -> bool:
         return bool(self.registrations) and self.registrations[-1].end is None
 
-    def result(self) -> Lane:
-        return Lane(
-            agency=self.agency,
-            status=self.status,
-            since=self.since,
-            registrations=tuple(self.registrations),
-            contact_lost_since=self.contact_lost_since,
-        )
-
 
 @dataclass
-class _Builder:
-    lanes: dict[Agency, _LaneBuild] = field(default_factory=dict)
+class FoldBuilder:
+    """The fold's working state. ``dirty`` names the records changed since the state was
+    last built (per kind); ``lanes_dirty`` and ``anomalies_dirty`` likewise."""
+
+    journal: Journal
+    lanes: dict[Agency, LaneBuild] = field(default_factory=dict)
     interventions: dict[str, InterventionRecord] = field(default_factory=dict)
     benefits: dict[str, BenefitRecord] = field(default_factory=dict)
     hand_offs: dict[str, HandOffRecord] = field(default_factory=dict)
@@ -109,16 +100,88 @@ class _Builder:
     unheld_since: datetime | None = None
     unled_since: datetime | None = None
     anomalies: list[Anomaly] = field(default_factory=list)
+    # Per agency: how many interventions and benefits run there, and how many hand-offs
+    # to it await an answer; settling reads these instead of scanning every record.
+    running: dict[Agency, int] = field(default_factory=dict)
+    pending: dict[Agency, int] = field(default_factory=dict)
+    dirty: dict[str, set[str]] = field(default_factory=lambda: {k: set() for k in RECORD_KINDS})
+    lanes_dirty: bool = True
+    anomalies_dirty: bool = True
 
-    def apply(self, fact: Fact) -> None:
-        self._apply(fact)
-        self._settle(fact.effective_at)
+    def apply(self, fact: Fact, *, undoable: bool = True) -> None:
+        """Fold one fact, the latest in business time, recording how to undo it."""
+        self.journal.begin(undoable=undoable)
+        try:
+            self._apply(fact)
+            self._settle(fact.effective_at)
+        finally:
+            self.journal.end()
+
+    def undo_last(self) -> None:
+        """Take back the newest fact applied (the journal must reach it)."""
+        for entry in self.journal.undo_last():
+            self._undone(entry)
+
+    def _undone(self, entry: Entry) -> None:
+        """Mark what an undone change touched, so the next state rebuilds it."""
+        container, name, _ = entry
+        if container is self.anomalies:
+            self.anomalies_dirty = True
+        elif isinstance(container, LaneBuild | list) or container is self.lanes:
+            self.lanes_dirty = True
+        elif isinstance(container, Record):
+            self.dirty[container.KIND].add(container.key)
+        else:
+            for kind in RECORD_KINDS:
+                if container is getattr(self, kind):
+                    self.dirty[kind].add(name)
+
+    # -- changes, all through the journal ----------------------------------------------
+
+    def _set(self, name: str, value: object) -> None:
+        self.journal.set(self, name, value)
+
+    def _change(self, record: Record, **changes: object) -> None:
+        paired = isinstance(record, InterventionRecord | BenefitRecord)
+        before = record.running_at() if paired else None  # type: ignore[union-attr]
+        pending_before = record.pending_to if isinstance(record, HandOffRecord) else None
+        for name, value in changes.items():
+            self.journal.set(record, name, value)
+        self.dirty[record.KIND].add(record.key)
+        if paired:
+            self._count(self.running, before, record.running_at())  # type: ignore[union-attr]
+        elif isinstance(record, HandOffRecord):
+            self._count(self.pending, pending_before, record.pending_to)
+
+    def _count(
+        self, counts: dict[Agency, int], before: Agency | None, after: Agency | None
+    ) -> None:
+        if before is after:
+            return
+        if before is not None:
+            self.journal.put(counts, before, counts[before] - 1)
+        if after is not None:
+            self.journal.put(counts, after, counts.get(after, 0) + 1)
+
+    def _change_lane(self, lane: LaneBuild, **changes: object) -> None:
+        for name, value in changes.items():
+            if getattr(lane, name) != value:
+                self.journal.set(lane, name, value)
+                self.lanes_dirty = True
+
+    def _record(self, records: dict[str, Record], key: str, new: Record) -> Record:
+        record = records.get(key)
+        if record is None:
+            self.journal.put(records, key, new)
+            self.dirty[new.KIND].add(key)
+            record = new
+        return record
 
     def _apply(self, fact: Fact) -> None:  # noqa: PLR0912 - one branch per kind of fact
         match fact:
             case PersonEnrolled():
-                self.enrolment = fact
-                self.exit = None  # re-enrolment after an exit opens the case again
+                self._set("enrolment", fact)
+                self._set("exit", None)  # re-enrolment after an exit opens the case again
             case Registered():
                 self._registered(fact)
             case Deregistered():
@@ -136,17 +199,19 @@ class _Builder:
             case HandOffAccepted() | HandOffRejected():
                 self._hand_off_answered(fact)
             case ConsentGiven():
-                self._consent(fact.consent_id).given = fact
+                self._change(self._consent(fact.consent_id), given=fact)
             case ConsentWithdrawn():
                 record = self._consent(fact.consent_id)
-                record.withdrawal = record.withdrawal or fact
+                self._change(record, withdrawal=record.withdrawal or fact)
             case ContactLost():
                 lane = self._lane(fact.agency, fact.effective_at)
-                lane.contact_lost_since = lane.contact_lost_since or fact.effective_at
+                lost = lane.contact_lost_since or fact.effective_at
+                self._change_lane(lane, contact_lost_since=lost)
             case ContactResumed():
                 self._contact_resumed(fact)
             case LeadAssumed():
-                self.lead, self.lead_since = fact.agency, fact.effective_at
+                self._set("lead", fact.agency)
+                self._set("lead_since", fact.effective_at)
             case LeadReleased():
                 self._lead_released(fact)
             case Exited():
@@ -156,53 +221,62 @@ class _Builder:
 
     # -- lanes, registration, contact, lead, exit -----------------------------------
 
-    def _lane(self, agency: Agency, at: datetime) -> _LaneBuild:
-        if agency not in self.lanes:
-            self.lanes[agency] = _LaneBuild(agency=agency, since=at)
-        return self.lanes[agency]
+    def _lane(self, agency: Agency, at: datetime) -> LaneBuild:
+        lane = self.lanes.get(agency)
+        if lane is None:
+            lane = LaneBuild(agency=agency, since=at)
+            self.journal.put(self.lanes, agency, lane)
+            self.lanes_dirty = True
+        return lane
 
     def _registered(self, fact: Registered) -> None:
         lane = self._lane(fact.agency, fact.effective_at)
-        lane.accepted_waiting = False
+        self._change_lane(lane, accepted_waiting=False)
         if not lane.registered:
-            lane.registrations.append(Period(start=fact.effective_at))
+            self.journal.append(lane.registrations, Period(start=fact.effective_at))
+            self.lanes_dirty = True
 
     def _deregistered(self, fact: Deregistered) -> None:
         lane = self._lane(fact.agency, fact.effective_at)
-        lane.accepted_waiting = False
+        self._change_lane(lane, accepted_waiting=False)
         if not lane.registered:
             self._flag(fact, "deregistered_while_not_registered",
                        f"{fact.agency} skrev ut personen utan att hen var inskriven.")  # fmt: skip
             return
         last = lane.registrations[-1]
-        lane.registrations[-1] = Period(start=last.start, end=fact.effective_at)
+        ended = Period(start=last.start, end=fact.effective_at)
+        self.journal.replace_last(lane.registrations, ended)
+        self.lanes_dirty = True
 
     def _contact_resumed(self, fact: ContactResumed) -> None:
         lane = self._lane(fact.agency, fact.effective_at)
         if lane.contact_lost_since is None:
             self._flag(fact, "contact_resumed_without_loss",
                        f"{fact.agency} återfick en kontakt som aldrig var förlorad.")  # fmt: skip
-        lane.contact_lost_since = None
+        self._change_lane(lane, contact_lost_since=None)
 
     def _lead_released(self, fact: LeadReleased) -> None:
         if self.lead is not fact.agency:
             self._flag(fact, "lead_released_by_non_lead",
                        f"{fact.agency} lämnade ett samordningsansvar den inte hade.")  # fmt: skip
             return
-        self.lead, self.lead_since = None, None
+        self._set("lead", None)
+        self._set("lead_since", None)
 
     def _exited(self, fact: Exited) -> None:
         if self.exit is not None:
             self._flag(fact, "exited_twice", "Personen avslutades två gånger.")
             return
-        self.exit = Exit(outcome=fact.outcome, exited_at=fact.effective_at, agency=fact.agency)
+        left = Exit(outcome=fact.outcome, exited_at=fact.effective_at, agency=fact.agency)
+        self._set("exit", left)
 
     # -- pairs ------------------------------------------------------------------------
 
     def _intervention(self, intervention_id: str, agency: Agency) -> InterventionRecord:
-        return self.interventions.setdefault(
-            intervention_id, InterventionRecord(intervention_id=intervention_id, agency=agency)
-        )
+        new = InterventionRecord(intervention_id=intervention_id, agency=agency)
+        record = self._record(self.interventions, intervention_id, new)  # type: ignore[arg-type]
+        assert isinstance(record, InterventionRecord)
+        return record
 
     def _intervention_started(self, fact: InterventionStarted) -> None:
         record = self._intervention(fact.intervention_id, fact.agency)
@@ -210,9 +284,9 @@ class _Builder:
             self._flag(fact, "intervention_started_twice",
                        f"Insatsen {fact.intervention_id} startades två gånger.")  # fmt: skip
             return
-        record.agency, record.intervention_type = fact.agency, fact.intervention_type
-        record.started_at = fact.effective_at
-        self._lane(fact.agency, fact.effective_at).accepted_waiting = False
+        self._change(record, agency=fact.agency, intervention_type=fact.intervention_type,
+                     started_at=fact.effective_at)  # fmt: skip
+        self._change_lane(self._lane(fact.agency, fact.effective_at), accepted_waiting=False)
 
     def _intervention_ended(self, fact: InterventionEnded) -> None:
         record = self._intervention(fact.intervention_id, fact.agency)
@@ -221,16 +295,15 @@ class _Builder:
             self._flag(fact, "intervention_ended_twice",
                        f"Insatsen {fact.intervention_id} avslutades två gånger.")  # fmt: skip
             return
-        record.ended_at, record.end_event_id = fact.effective_at, fact.event_id
-        record.further_support_needed = fact.further_support_needed
+        self._change(record, ended_at=fact.effective_at, end_event_id=fact.event_id,
+                     further_support_needed=fact.further_support_needed)  # fmt: skip
 
     def _benefit(self, fact: BenefitStarted | BenefitEnded) -> BenefitRecord:
-        return self.benefits.setdefault(
-            fact.benefit_id,
-            BenefitRecord(
-                benefit_id=fact.benefit_id, agency=fact.agency, benefit_kind=fact.benefit_kind
-            ),
-        )
+        new = BenefitRecord(benefit_id=fact.benefit_id, agency=fact.agency,
+                            benefit_kind=fact.benefit_kind)  # fmt: skip
+        record = self._record(self.benefits, fact.benefit_id, new)  # type: ignore[arg-type]
+        assert isinstance(record, BenefitRecord)
+        return record
 
     def _benefit_started(self, fact: BenefitStarted) -> None:
         record = self._benefit(fact)
@@ -238,8 +311,8 @@ class _Builder:
             self._flag(fact, "benefit_started_twice",
                        f"Ersättningen {fact.benefit_id} beviljades två gånger.")  # fmt: skip
             return
-        record.started_at = fact.effective_at
-        self._lane(fact.agency, fact.effective_at).accepted_waiting = False
+        self._change(record, started_at=fact.effective_at)
+        self._change_lane(self._lane(fact.agency, fact.effective_at), accepted_waiting=False)
 
     def _benefit_ended(self, fact: BenefitEnded) -> None:
         record = self._benefit(fact)
@@ -248,10 +321,13 @@ class _Builder:
             self._flag(fact, "benefit_ended_twice",
                        f"Ersättningen {fact.benefit_id} upphörde två gånger.")  # fmt: skip
             return
-        record.ended_at, record.end_event_id = fact.effective_at, fact.event_id
+        self._change(record, ended_at=fact.effective_at, end_event_id=fact.event_id)
 
     def _hand_off(self, hand_off_id: str) -> HandOffRecord:
-        return self.hand_offs.setdefault(hand_off_id, HandOffRecord(hand_off_id=hand_off_id))
+        new = HandOffRecord(hand_off_id=hand_off_id)
+        record = self._record(self.hand_offs, hand_off_id, new)  # type: ignore[arg-type]
+        assert isinstance(record, HandOffRecord)
+        return record
 
     def _hand_off_requested(self, fact: HandOffRequested) -> None:
         record = self._hand_off(fact.hand_off_id)
@@ -259,7 +335,7 @@ class _Builder:
             self._flag(fact, "hand_off_requested_twice",
                        f"Överlämningen {fact.hand_off_id} begärdes två gånger.")  # fmt: skip
             return
-        record.request = fact
+        self._change(record, request=fact)
         self._lane(fact.to_agency, fact.effective_at)
 
     def _hand_off_answered(self, fact: HandOffAccepted | HandOffRejected) -> None:
@@ -268,101 +344,51 @@ class _Builder:
             self._flag(fact, "hand_off_answered_twice",
                        f"Överlämningen {fact.hand_off_id} besvarades två gånger.")  # fmt: skip
             return
-        record.answer = fact
+        self._change(record, answer=fact)
         lane = self._lane(fact.agency, fact.effective_at)
         if isinstance(fact, HandOffAccepted):
-            lane.accepted_waiting = True
+            self._change_lane(lane, accepted_waiting=True)
 
     def _consent(self, consent_id: str) -> ConsentRecord:
-        return self.consents.setdefault(consent_id, ConsentRecord(consent_id=consent_id))
+        new = ConsentRecord(consent_id=consent_id)
+        record = self._record(self.consents, consent_id, new)  # type: ignore[arg-type]
+        assert isinstance(record, ConsentRecord)
+        return record
 
     def _flag(self, fact: Fact, kind: str, message: str) -> None:
-        self.anomalies.append(Anomaly(event_id=fact.event_id, kind=kind, message=message))
+        anomaly = Anomaly(event_id=fact.event_id, kind=kind, message=message)
+        self.journal.append(self.anomalies, anomaly)
+        self.anomalies_dirty = True
 
     # -- settled after every fact ---------------------------------------------------
 
     def _settle(self, at: datetime) -> None:
         """Recompute lane statuses and the since-times of the case-wide gaps at ``at``."""
-        pending_to = {r.pending_to for r in self.hand_offs.values()} - {None}
+        holding = 0
         for lane in self.lanes.values():
-            status = self._status(lane, lane.agency in pending_to)
+            status = self._status(lane, self.pending.get(lane.agency, 0) > 0)
             if status is not lane.status:
-                lane.status, lane.since = status, at
-        holding = [lane for lane in self.lanes.values() if lane.status in HOLDING_STATUSES]
+                self._change_lane(lane, status=status, since=at)
+            holding += status in HOLDING_STATUSES
         open_case = self.exit is None
-        held = bool(holding) or bool(pending_to)
-        self.unheld_since = _since(open_case and not held, self.unheld_since, at)
-        unled = open_case and len(holding) >= 2 and self.lead is None
-        self.unled_since = _since(unled, self.unled_since, at)
+        held = holding > 0 or any(self.pending.values())
+        unheld_since = _since(open_case and not held, self.unheld_since, at)
+        if unheld_since != self.unheld_since:
+            self._set("unheld_since", unheld_since)
+        unled = open_case and holding >= 2 and self.lead is None
+        unled_since = _since(unled, self.unled_since, at)
+        if unled_since != self.unled_since:
+            self._set("unled_since", unled_since)
 
-    def _status(self, lane: _LaneBuild, hand_off_pending: bool) -> LaneStatus:
+    def _status(self, lane: LaneBuild, hand_off_pending: bool) -> LaneStatus:
         if self.exit is not None:
             return LaneStatus.FINISHED
-        running = any(r.runs_at(lane.agency) for r in self.interventions.values()) or any(
-            r.runs_at(lane.agency) for r in self.benefits.values()
-        )
+        running = self.running.get(lane.agency, 0) > 0
         if running or lane.registered or lane.accepted_waiting:
             if lane.contact_lost_since is not None:
                 return LaneStatus.ON_HOLD
             return LaneStatus.ACTIVE if running else LaneStatus.WAITING
         return LaneStatus.PLANNED if hand_off_pending else LaneStatus.FINISHED
-
-    # -- the result -----------------------------------------------------------------
-
-    def result(self) -> CaseState:
-        anomalies = list(self.anomalies)
-        # Listed in business-time order, ties by id, for the views.
-        interventions = sorted(
-            _results(self.interventions, anomalies),
-            key=lambda i: (_earliest(i.started_at, i.ended_at), i.intervention_id),
-        )
-        benefits = sorted(
-            _results(self.benefits, anomalies),
-            key=lambda b: (_earliest(b.started_at, b.ended_at), b.benefit_id),
-        )
-        hand_offs = sorted(
-            _results(self.hand_offs, anomalies), key=lambda h: (h.requested_at, h.hand_off_id)
-        )
-        consents = _results(self.consents, anomalies)
-        enrolment = self.enrolment
-        return CaseState(
-            kommun=enrolment.kommun if enrolment else None,
-            gender=enrolment.gender if enrolment else None,
-            birth_year=enrolment.birth_year if enrolment else None,
-            target_groups=enrolment.target_groups if enrolment else (),
-            enrolled_at=enrolment.effective_at if enrolment else None,
-            enrolled_by=enrolment.agency if enrolment else None,
-            lanes=tuple(self.lanes[agency].result() for agency in Agency if agency in self.lanes),
-            interventions=tuple(interventions),
-            benefits=tuple(benefits),
-            hand_offs=tuple(hand_offs),
-            lead=self.lead,
-            lead_since=self.lead_since,
-            consents=consents,
-            exit=self.exit,
-            unheld_since=self.unheld_since,
-            unled_since=self.unled_since,
-            anomalies=tuple(anomalies),
-        )
-
-
-T_co = TypeVar("T_co", covariant=True)
-
-
-class _Pair(Protocol[T_co]):
-    def result(self) -> tuple[T_co | None, Anomaly | None]: ...
-
-
-def _results(records: Mapping[str, _Pair[T_co]], anomalies: list[Anomaly]) -> tuple[T_co, ...]:
-    """The records' results in id order (stable, whatever the fold order); collects anomalies."""
-    found = []
-    for _, record in sorted(records.items()):
-        item, anomaly = record.result()
-        if anomaly is not None:
-            anomalies.append(anomaly)
-        if item is not None:
-            found.append(item)
-    return tuple(found)
 
 
 def _since(holds: bool, since: datetime | None, at: datetime) -> datetime | None:
@@ -370,7 +396,3 @@ def _since(holds: bool, since: datetime | None, at: datetime) -> datetime | None
     if not holds:
         return None
     return since if since is not None else at
-
-
-def _earliest(*instants: datetime | None) -> datetime:
-    return min(instant for instant in instants if instant is not None)

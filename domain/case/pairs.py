@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
 from domain.agencies import Agency, InterventionType
 from domain.case.facts import (
@@ -35,6 +36,8 @@ __all__ = ["BenefitRecord", "ConsentRecord", "HandOffRecord", "InterventionRecor
 class InterventionRecord:
     """An intervention (insats) as its start and end have been seen so far."""
 
+    KIND: ClassVar[str] = "interventions"
+
     intervention_id: str
     agency: Agency
     intervention_type: InterventionType | None = None
@@ -43,8 +46,14 @@ class InterventionRecord:
     end_event_id: str = ""
     further_support_needed: bool = False
 
-    def runs_at(self, agency: Agency) -> bool:
-        return self.agency is agency and self.started_at is not None and self.ended_at is None
+    @property
+    def key(self) -> str:
+        return self.intervention_id
+
+    def running_at(self) -> Agency | None:
+        """The agency it runs at: started and not ended."""
+        running = self.started_at is not None and self.ended_at is None
+        return self.agency if running else None
 
     def result(self) -> tuple[Intervention, Anomaly | None]:
         anomaly = None
@@ -75,6 +84,8 @@ class InterventionRecord:
 class BenefitRecord:
     """A benefit (ersättning) as its start and end have been seen so far."""
 
+    KIND: ClassVar[str] = "benefits"
+
     benefit_id: str
     agency: Agency
     benefit_kind: str
@@ -82,8 +93,14 @@ class BenefitRecord:
     ended_at: datetime | None = None
     end_event_id: str = ""
 
-    def runs_at(self, agency: Agency) -> bool:
-        return self.agency is agency and self.started_at is not None and self.ended_at is None
+    @property
+    def key(self) -> str:
+        return self.benefit_id
+
+    def running_at(self) -> Agency | None:
+        """The agency it is paid by: started and not ended."""
+        running = self.started_at is not None and self.ended_at is None
+        return self.agency if running else None
 
     def result(self) -> tuple[Benefit, Anomaly | None]:
         anomaly = None
@@ -107,9 +124,15 @@ class BenefitRecord:
 class HandOffRecord:
     """A hand-off (överlämning): its request and its first answer."""
 
+    KIND: ClassVar[str] = "hand_offs"
+
     hand_off_id: str
     request: HandOffRequested | None = None
     answer: HandOffAccepted | HandOffRejected | None = None
+
+    @property
+    def key(self) -> str:
+        return self.hand_off_id
 
     @property
     def pending_to(self) -> Agency | None:
@@ -160,9 +183,15 @@ class HandOffRecord:
 class ConsentRecord:
     """A consent (samtycke): given, and perhaps withdrawn."""
 
+    KIND: ClassVar[str] = "consents"
+
     consent_id: str
     given: ConsentGiven | None = None
     withdrawal: ConsentWithdrawn | None = None
+
+    @property
+    def key(self) -> str:
+        return self.consent_id
 
     def result(self) -> tuple[Consent | None, Anomaly | None]:
         given, withdrawal = self.given, self.withdrawal

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from domain.agencies import Agency
 from domain.case.alerts import AlertCondition, Rule
 from domain.case.policy import RulePolicy
-from domain.case.state import CaseState, HandOff, Intervention
+from domain.case.state import CaseState, HandOff, Intervention, Period
 
 __all__ = [
     "RULES",
@@ -99,22 +99,20 @@ def benefit_gap(state: CaseState, now: datetime, policy: RulePolicy) -> list[Ale
     if state.exited:
         return []
     af = state.lane(Agency.AF)
-    af_periods = af.registrations if af else ()
+    registered_after = _registered_after(af.registrations if af else ())
+    # A new FK benefit (e.g. aktivitetsersättning after sjukpenning) bridges the gap.
+    latest_starts = _latest_two(
+        (other.started_at, other.benefit_id)
+        for other in state.benefits
+        if other.benefit_kind in policy.gap_benefit_kinds and other.started_at is not None
+    )
     conditions = []
     for benefit in state.benefits:
         ended = benefit.ended_at
         if ended is None or benefit.benefit_kind not in policy.gap_benefit_kinds:
             continue
-        registered = any(p.covers(ended) or p.start >= ended for p in af_periods)
-        # A new FK benefit (e.g. aktivitetsersättning after sjukpenning) bridges the gap.
-        bridged = any(
-            other.benefit_id != benefit.benefit_id
-            and other.benefit_kind in policy.gap_benefit_kinds
-            and other.started_at is not None
-            and other.started_at >= ended
-            for other in state.benefits
-        )
-        if registered or bridged:
+        bridge = _latest_other(latest_starts, benefit.benefit_id)
+        if registered_after(ended) or (bridge is not None and bridge >= ended):
             continue
         days = policy.benefit_gap_days
         conditions.append(
@@ -233,12 +231,13 @@ def ended_without_next_step(
     if state.exited:
         return []
     days = policy.next_step_days
+    next_step = _next_steps(state)
     conditions = []
     for intervention in state.interventions:
         ended = intervention.ended_at
         if ended is None or not intervention.further_support_needed:
             continue
-        if _next_step_after(state, intervention, ended):
+        if next_step(intervention, ended):
             continue
         kind = intervention.intervention_type or "okänd typ"
         conditions.append(
@@ -280,17 +279,76 @@ def upcoming(state: CaseState, policy: RulePolicy) -> list[AlertCondition]:
     return evaluate(state, END_OF_TIME, policy)
 
 
-def _next_step_after(state: CaseState, ended: Intervention, at: datetime) -> bool:
-    """Whether a new intervention, a hand-off or a registration followed at or after ``at``."""
-    started = any(
-        other.intervention_id != ended.intervention_id
-        and other.started_at is not None
-        and other.started_at >= at
+def _next_steps(state: CaseState) -> Callable[[Intervention, datetime], bool]:
+    """Whether a new intervention, a hand-off or a registration followed an ended
+    intervention at or after a time; the latest of each is found once, not per
+    intervention."""
+    latest_starts = _latest_two(
+        (other.started_at, other.intervention_id)
         for other in state.interventions
+        if other.started_at is not None
     )
-    handed_off = any(hand_off.requested_at >= at for hand_off in state.hand_offs)
-    registered = any(period.start >= at for lane in state.lanes for period in lane.registrations)
-    return started or handed_off or registered
+    # Hand-offs are listed by request time and a lane's registrations in business time,
+    # so the latest of each is the last one.
+    latest_other = max(
+        (
+            *((state.hand_offs[-1].requested_at,) if state.hand_offs else ()),
+            *(lane.registrations[-1].start for lane in state.lanes if lane.registrations),
+        ),
+        default=None,
+    )
+
+    def next_step(ended: Intervention, at: datetime) -> bool:
+        if latest_other is not None and latest_other >= at:
+            return True
+        started = _latest_other(latest_starts, ended.intervention_id)
+        return started is not None and started >= at
+
+    return next_step
+
+
+Dated = tuple[datetime, str]
+
+
+def _latest_two(dated: Iterable[Dated]) -> list[Dated]:
+    """The two latest ``(time, id)`` pairs, latest first."""
+    first: Dated | None = None
+    second: Dated | None = None
+    for item in dated:
+        if first is None or item[0] > first[0]:
+            first, second = item, first
+        elif second is None or item[0] > second[0]:
+            second = item
+    return [pair for pair in (first, second) if pair is not None]
+
+
+def _latest_other(top: list[Dated], excluded: str) -> datetime | None:
+    """The latest time among the pairs whose id is not ``excluded``."""
+    return next((at for at, key in top if key != excluded), None)
+
+
+def _registered_after(periods: Iterable[Period]) -> Callable[[datetime], bool]:
+    """Whether a registration period covers ``at`` or starts at or after it.
+
+    ``covers(at) or start >= at`` is ``end is None or end > at or start >= at``; so the
+    latest start and end, and whether one period is open, answer it for every ``at``.
+    """
+    open_period, latest_start, latest_end = False, None, None
+    for period in periods:
+        latest_start = period.start if latest_start is None else max(latest_start, period.start)
+        if period.end is None:
+            open_period = True
+        else:
+            latest_end = period.end if latest_end is None else max(latest_end, period.end)
+
+    def registered_after(at: datetime) -> bool:
+        return (
+            open_period
+            or (latest_end is not None and latest_end > at)
+            or (latest_start is not None and latest_start >= at)
+        )
+
+    return registered_after
 
 
 def _due(now: datetime, conditions: Iterable[AlertCondition]) -> list[AlertCondition]:

@@ -2,22 +2,30 @@
 
 The agency can only accept or reject a hand-off it has received, so it follows the
 other agencies' ``hand-off-requested`` events and records those addressed to it, with
-the stream position, in its own store.
+the stream position, in its own store. ``adapters.nats.consumer.DurableConsumer`` does
+the fetching, retrying and acking; a redelivered hand-off is recorded again and changes
+nothing, because the ``Involvement`` ignores a hand-off id it already holds.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
+import msgspec
 import structlog
-from eventsourcing.persistence import IntegrityError, Tracking
+from eventsourcing.persistence import Tracking
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 
-from adapters.nats.names import EVENTS_STREAM, handoffs_consumer
-from adapters.nats.pull import fetch_batches
+from adapters.nats.consumer import DurableConsumer
+from adapters.nats.names import (
+    EVENTS_STREAM,
+    PARKED_BY_OUTBOX,
+    deadletter_subject,
+    handoffs_consumer,
+)
 from contracts.common import HandOffRequested
 from contracts.envelope import decode_message
 from contracts.errors import ContractError
@@ -27,7 +35,60 @@ from services.agency.application import AgencyApplication
 
 log = structlog.get_logger(__name__)
 
-SAVE_ATTEMPTS = 8
+BATCH_SIZE = 100
+
+
+class Arrived(msgspec.Struct, frozen=True, kw_only=True):
+    """A hand-off addressed to this agency, as it came off the bus."""
+
+    event: HandOffRequested
+    from_agency: str
+
+
+class HandOffsReceived:
+    """The handler: a hand-off addressed to us becomes ``HandOffReceived`` on the person."""
+
+    def __init__(self, application: AgencyApplication, clock: Callable[[], datetime]) -> None:
+        self._app = application
+        self._agency = str(application.agency)
+        self._clock = clock
+
+    def translate(self, message: Msg) -> Arrived | None:
+        try:
+            received = decode_message(message.data, message.headers, subject=message.subject)
+        except ContractError as error:
+            # Coordination dead-letters what fails its contract; here it is only skipped.
+            log.warning("hand_off_undecodable", subject=message.subject, reason=error.reason)
+            return None
+        event = received.event
+        if isinstance(event, HandOffRequested) and event.to_agency == self._agency:
+            return Arrived(event=event, from_agency=received.spec.agency)
+        return None
+
+    def apply(self, items: Sequence[Arrived], tracking: Tracking | None) -> None:
+        changed: dict[str, Involvement] = {}
+        for arrived in items:
+            ref = arrived.event.person_ref
+            involvement = changed.get(ref) or self._involvement(arrived.event)
+            if involvement.receive_hand_off(
+                hand_off_id=arrived.event.hand_off_id, from_agency=arrived.from_agency,
+                reason=arrived.event.reason, effective_at=arrived.event.effective_at,
+                recorded_at=self._clock(),
+            ):
+                changed[ref] = involvement
+                log.info("hand_off_received", hand_off_id=arrived.event.hand_off_id,
+                         from_agency=arrived.from_agency)
+        if changed or tracking is not None:
+            self._app.save_processed(tracking, *changed.values())
+
+    def _involvement(self, event: HandOffRequested) -> Involvement:
+        try:
+            return self._app.get_involvement(event.person_ref)
+        except NotFound:  # the person is new to this agency
+            return self._app.involvement_class(
+                person_ref=event.person_ref, effective_at=event.effective_at,
+                recorded_at=self._clock(),
+            )
 
 
 class IncomingHandOffs:
@@ -37,71 +98,16 @@ class IncomingHandOffs:
         self, *, js: JetStreamContext, application: AgencyApplication,
         clock: Callable[[], datetime],
     ) -> None:
-        self._js = js
-        self._clock = clock
-        self._app = application
-        self._agency = str(application.agency)
-        self._tracking = f"{EVENTS_STREAM}:{handoffs_consumer(self._agency)}"
+        agency = str(application.agency)
+        durable = handoffs_consumer(agency)
+        self._consumer = DurableConsumer(
+            js=js, durable=durable, handler=HandOffsReceived(application, clock),
+            recorder=application.process_recorder, tracking=f"{EVENTS_STREAM}:{durable}",
+            # An agency parks only under its own name and its own verdict: coordination's
+            # verdicts (…<agency>.coordination) it may read but never write.
+            deadletter_subject=lambda _: deadletter_subject(agency, PARKED_BY_OUTBOX),
+            batch_size=BATCH_SIZE,
+        )
 
     async def run(self, stop: asyncio.Event) -> None:
-        durable = handoffs_consumer(self._agency)
-        subscription = await self._js.pull_subscribe_bind(durable, stream=EVENTS_STREAM)
-        try:
-            async for messages in fetch_batches(
-                subscription, batch_size=100, poll_seconds=1.0, stop=stop
-            ):
-                for message in messages:
-                    await asyncio.to_thread(self._record, message)
-                    await message.ack()
-        finally:
-            # A pull subscription left open makes the connection's drain time out.
-            await subscription.unsubscribe()
-
-    def _record(self, message: Msg) -> None:
-        for attempt in range(1, SAVE_ATTEMPTS + 1):
-            try:
-                self._record_once(message)
-                return
-            except IntegrityError:
-                # A command on the same person (e.g. POST /persons opening the record)
-                # was saved between our read and our write: read again, record on top.
-                if attempt == SAVE_ATTEMPTS:
-                    raise
-
-    def _record_once(self, message: Msg) -> None:
-        sequence = message.metadata.sequence.stream
-        if sequence <= (self._app.process_recorder.max_tracking_id(self._tracking) or 0):
-            return
-        involvement: Involvement | None = None
-        try:
-            received = decode_message(message.data, message.headers)
-        except ContractError as error:
-            # Coordination dead-letters what fails its contract; here it is only skipped.
-            log.warning("hand_off_undecodable", subject=message.subject, reason=error.reason)
-        else:
-            event = received.event
-            if isinstance(event, HandOffRequested) and event.to_agency == self._agency:
-                involvement = self._receive(event, received.spec.agency)
-        tracking = Tracking(self._tracking, sequence)
-        if involvement is None:
-            self._app.save_processed(tracking)
-        else:
-            self._app.save_processed(tracking, involvement)
-            log.info("hand_off_received", hand_off_id=event.hand_off_id,
-                     from_agency=received.spec.agency)
-
-    def _receive(self, event: HandOffRequested, from_agency: str) -> Involvement:
-        try:
-            involvement = self._app.get_involvement(event.person_ref)
-        except NotFound:  # the person is new to this agency
-            involvement = self._app.involvement_class(
-                person_ref=event.person_ref, effective_at=event.effective_at,
-                recorded_at=self._clock(),
-            )
-        involvement.receive_hand_off(
-            hand_off_id=event.hand_off_id, from_agency=from_agency, reason=event.reason,
-            effective_at=event.effective_at, recorded_at=self._clock(),
-        )
-        return involvement
-
-
+        await self._consumer.run(stop)

@@ -8,8 +8,10 @@ from litestar import Litestar, Router
 from nats.js import JetStreamContext
 
 from adapters.crypto import FieldSealer, PersonalFields, PersonKeyStore
-from adapters.nats.names import deadletter_subject
+from adapters.nats.connection import core_client
+from adapters.nats.names import PARKED_BY_OUTBOX, deadletter_subject
 from adapters.nats.publisher import BatchPublisher
+from adapters.outbox.refill import answer_republish
 from adapters.outbox.relay import OutboxRelay, Publisher
 from adapters.outbox.translator import ContractTranslator
 from adapters.pseudonym import Pseudonymiser
@@ -43,7 +45,7 @@ def agency_outbox(
     return OutboxRelay(
         name="outbox", recorder=application.process_recorder, mapper=application.mapper,
         translate=translator, publisher=publisher or BatchPublisher(js),
-        deadletter_subject=deadletter_subject(agency),
+        deadletter_subject=deadletter_subject(agency, PARKED_BY_OUTBOX),
     )
 
 
@@ -67,10 +69,14 @@ def create_agency_app(
         application.on_saved = outbox.nudge
         await outbox.run(stop)
 
+    async def republishing(js, stop):  # type: ignore[no-untyped-def]
+        # Gap refill: the coordination asks for a stretch it never received.
+        await answer_republish(core_client(js), agency, agency_outbox(application, js), stop)
+
     async def hand_offs(js, stop):  # type: ignore[no-untyped-def]
         await IncomingHandOffs(js=js, application=application, clock=clock).run(stop)
 
-    workers = NatsWorkers(settings.nats, agency, [relay, hand_offs])
+    workers = NatsWorkers(settings.nats, agency, [relay, hand_offs, republishing])
     return build_app(
         service=agency,
         title=TITLES[agency],

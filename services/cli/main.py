@@ -12,7 +12,7 @@ import msgspec
 
 from services.settings import DEFAULT_PORTS, SERVICES, Settings
 
-MODULE_COMMANDS = ("token", "person", "audit", "report", "outbox")
+MODULE_COMMANDS = ("token", "person", "audit", "report", "outbox", "deadletter")
 """Subcommands in their own module ``services/cli/<name>.py``: ``add_parser`` and ``run``."""
 
 
@@ -62,6 +62,11 @@ def build_parser() -> argparse.ArgumentParser:
     contracts_sub = contracts.add_subparsers(dest="contracts_command", required=True)
     export = contracts_sub.add_parser("export", help="write JSON Schemas and AsyncAPI")
     export.add_argument("dir", type=Path)
+    export.add_argument(
+        "--nats-url", default=None,
+        help="the NATS server(s) the AsyncAPI document names (default: $SAMLAD_NATS_URL, "
+        "else nats://localhost:4222)",
+    )
 
     for name in MODULE_COMMANDS:
         importlib.import_module(f"services.cli.{name}").add_parser(commands)
@@ -99,9 +104,10 @@ def main(argv: list[str] | None = None) -> int:
         module = importlib.import_module(f"services.cli.{args.command}")
         return int(module.run(args, _settings(args)))
     if args.command == "contracts":
-        from contracts.schema import export
+        from contracts.schema import DEFAULT_NATS_URL, export
 
-        for path in export(args.dir):
+        nats_url = args.nats_url or os.environ.get("SAMLAD_NATS_URL") or DEFAULT_NATS_URL
+        for path in export(args.dir, nats_url=nats_url):
             print(path)
         return 0
     return 2

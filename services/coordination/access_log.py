@@ -4,8 +4,10 @@ Every read of a case by a person (API or UI) becomes a ``CaseRead`` event on an
 ``AccessLog`` aggregate: one per case and day, so a busy day of one case is one short
 stream. Reads never wait for it: ``AccessLogger.record`` queues the entry and one
 writer thread saves the queue in its own transactions, each with the ``access_log``
-read-model rows auditors query. The events are chained with the rest of the store, so
-the access log is as tamper-evident as the cases.
+read-model rows auditors query. An auditor's record is never dropped: a failed save is
+retried with back-off and its entries stay queued until saved; ``close`` flushes. The
+events are chained with the rest of the store, so the access log is as tamper-evident as
+the cases.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import IntegrityError
 
+from adapters.store.failures import Failure, classify
 from adapters.store.read_models import Table, Upsert
 from domain.case.identity import SAMLAD_NS
 
@@ -32,6 +35,9 @@ DEFAULT_PURPOSE = "handläggning"
 PURPOSE_HEADER = "X-Purpose"
 ANONYMOUS = "anonym"
 SAVE_ATTEMPTS = 5
+INITIAL_BACKOFF_SECONDS = 0.05
+MAX_BACKOFF_SECONDS = 5.0
+CLOSE_SECONDS = 10.0
 
 ACCESS_LOG = Table(
     name="access_log",
@@ -118,6 +124,8 @@ class AccessLogger:
         self._queue: queue.Queue[AccessEntry | None] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._start_lock = threading.Lock()
+        # Set when shutdown can wait no longer for a store that keeps failing.
+        self._abandon = threading.Event()
 
     def record(
         self, *, person_ref: str, subject: str, role: str | None, agency: str | None,
@@ -143,9 +151,14 @@ class AccessLogger:
             self._queue.join()
 
     def close(self) -> None:
+        """Save everything queued, then stop the writer (a shutdown hook: no arguments)."""
         if self._thread is not None:
             self._queue.put(None)
-            self._thread.join(timeout=10)
+            self._thread.join(timeout=CLOSE_SECONDS)
+            if self._thread.is_alive():
+                # The store is still failing: the writer logs what it could not save.
+                self._abandon.set()
+                self._thread.join(timeout=MAX_BACKOFF_SECONDS)
             self._thread = None
 
     def _ensure_started(self) -> None:
@@ -173,12 +186,31 @@ class AccessLogger:
                     break
                 batch.append(item)
             try:
-                self.save(batch)
-            except Exception:
-                log.exception("access_log_save_failed", entries=len(batch))
+                self._save_until_saved(batch)
             finally:
                 for _ in batch:
                     self._queue.task_done()
+
+    def _save_until_saved(self, batch: list[AccessEntry]) -> None:
+        delay = INITIAL_BACKOFF_SECONDS
+        while True:
+            try:
+                self.save(batch)
+                return
+            except Exception as error:
+                failure = classify(error)
+                if self._abandon.is_set():
+                    # Only at shutdown with the store down: the log keeps the record.
+                    log.error("access_log_unsaved", error=repr(error),
+                              entries=msgspec.to_builtins(batch))
+                    return
+                if failure is Failure.POISON:
+                    log.exception("access_log_save_failed", entries=len(batch), delay=delay)
+                else:
+                    log.warning("access_log_save_retried", entries=len(batch),
+                                failure=failure.value, error=repr(error), delay=delay)
+            self._abandon.wait(delay)
+            delay = min(delay * 2, MAX_BACKOFF_SECONDS)
 
     def save(self, entries: Iterable[AccessEntry]) -> None:
         """Append ``entries`` to their day's logs in one transaction (retried on conflict)."""

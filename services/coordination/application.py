@@ -2,39 +2,60 @@
 
 A batch of facts is folded into its cases, the cases are reviewed against the gap
 rules, and everything (case events, alert events, read models, consumer position)
-commits in one transaction. Writes are serialised: the consumer's partitions and the
-deadline scheduler take turns, so a case is never changed from two places at once.
+commits in one transaction. Writes are serialised per case (case_locks.py): a case is
+never changed from two places at once, while partitions, whose cases are disjoint,
+proceed in parallel and the deadline reviewer waits only for the cases it reviews.
+
+The writers keep the cases they saved in memory (case_cache.py), evicted when a commit
+fails; a long case is snapshotted every ``SNAPSHOT_EVERY`` events so a cold load reads
+a snapshot and the events after it. Readers get private copies from the repository.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.persistence import Tracking
+from eventsourcing.application import AggregateNotFoundError, Repository
+from eventsourcing.persistence import RecordConflictError, Tracking
 
 from adapters.store.application import StoredApplication
 from adapters.store.read_models import Change
 from domain.case.aggregate import Case
 from domain.case.facts import Fact
 from domain.case.policy import RulePolicy
+from services.coordination.case_cache import CACHED_CASES, CaseCache
+from services.coordination.case_locks import CaseLocks
 from services.coordination.read_model import changes_for, instant
+
+SNAPSHOT_EVERY = 200
+"""Case events between snapshots: a cold load folds at most this many events after one."""
 
 
 class CoordinationApplication(StoredApplication):
     """Cases, alerts and the lists across them."""
 
-    def __init__(self, *args: Any, policy: RulePolicy | None = None, **kwargs: Any) -> None:
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Case: SNAPSHOT_EVERY}
+
+    def __init__(
+        self, *args: Any, policy: RulePolicy | None = None, cached_cases: int = CACHED_CASES,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.policy = policy or RulePolicy()
-        self._write_lock = threading.Lock()
+        self.case_locks = CaseLocks()
+        self.cases = CaseCache(cached_cases)
         # Called after each commit (from the committing thread): wakes the alert outbox
-        # and the live views.
-        self.after_commit: list[Callable[[], None]] = []
+        # and the live views. One hook per owner, by name: a restarted worker registering
+        # again replaces its hook instead of adding a second one.
+        self.after_commit: dict[str, Callable[[], None]] = {}
+
+    def construct_repository(self) -> Repository[UUID]:
+        """No aggregate cache: the writers keep their own cases (``self.cases``), and a
+        reader's copy is its own, so nothing is deep-copied out of a shared cache."""
+        return Repository(event_store=self.events, snapshot_store=self.snapshots)
 
     def get_case(self, person_ref: str) -> Case:
         case = self.repository.get(Case.create_id(person_ref))
@@ -59,19 +80,41 @@ class CoordinationApplication(StoredApplication):
 
         ``extra`` read-model changes (e.g. producer positions) commit with the facts.
         """
-        with self._write_lock:
-            cases: dict[str, Case] = {}
-            recorded = 0
-            for person_ref, fact in facts:
+        pairs = list(facts)
+        case_ids = {Case.create_id(person_ref) for person_ref, _ in pairs}
+        with self.case_locks.hold(case_ids):
+            try:
+                return self._ingest(pairs, now, tracking, extra)
+            except RecordConflictError:
+                # Another writer (another replica's reviewer) saved one of these cases
+                # first: what we held was stale. Load them again and apply the batch once more.
+                return self._ingest(pairs, now, tracking, extra)
+
+    def _ingest(
+        self, pairs: list[tuple[str, Fact]], now: datetime, tracking: Tracking | None,
+        extra: Sequence[Change],
+    ) -> int:
+        cases: dict[str, Case] = {}
+        recorded = 0
+        try:
+            for person_ref, fact in pairs:
                 case = cases.get(person_ref)
                 if case is None:
                     # An event for an unknown case opens the case.
-                    case = cases[person_ref] = self.find_case(person_ref) or Case(
-                        person_ref=person_ref
-                    )
+                    case = cases[person_ref] = self._writable(person_ref)
                 recorded += case.record(fact)
             self._commit(list(cases.values()), now, tracking, extra)
-            return recorded
+        except BaseException:
+            self.cases.evict(case.id for case in cases.values())
+            raise
+        return recorded
+
+    def _writable(self, person_ref: str) -> Case:
+        """The case to change (the caller holds its lock): cached, stored, or new."""
+        case_id = Case.create_id(person_ref)
+        return self.cases.get(case_id) or self.find_case(person_ref) or Case(
+            person_ref=person_ref
+        )
 
     def review_due(self, now: datetime, limit: int = 500) -> int:
         """Review the cases whose next deadline has come; returns how many."""
@@ -81,21 +124,41 @@ class CoordinationApplication(StoredApplication):
         )
         if not rows:
             return 0
-        with self._write_lock:
-            cases = [self.repository.get(UUID(row["case_id"])) for row in rows]
-            self._commit(cases, now, None)
+        case_ids = [UUID(row["case_id"]) for row in rows]
+        with self.case_locks.hold(case_ids):
+            cases = []
+            try:
+                for case_id in case_ids:
+                    case = self.cases.get(case_id) or self.repository.get(case_id)
+                    assert isinstance(case, Case)
+                    cases.append(case)
+                self._commit(cases, now, None)
+            except BaseException:
+                self.cases.evict(case_ids)
+                raise
         return len(cases)
 
     def find_gaps(self, seen_before: datetime) -> list[dict[str, Any]]:
-        """Positions a producer published before one we saw, yet never arrived here."""
-        return self.process_recorder.query(  # type: ignore[attr-defined]
-            "SELECT p.producer, p.previous AS missing, p.position AS seen_after "
+        """Runs of positions a producer published before one we saw, never arrived here.
+
+        Each run is ``first``..``last``: from just after the last position seen below the
+        missing ``previous`` (or 1) up to it; republishing that range closes the gap.
+        """
+        rows = self.process_recorder.query(  # type: ignore[attr-defined]
+            "SELECT p.producer, p.previous AS missing, p.position AS seen_after, "
+            "(SELECT MAX(r.position) FROM {producer_positions} r "
+            " WHERE r.producer = p.producer AND r.position < p.previous) AS seen_below "
             "FROM {producer_positions} p LEFT JOIN {producer_positions} q "
             "ON q.producer = p.producer AND q.position = p.previous "
             "WHERE p.previous IS NOT NULL AND q.position IS NULL AND p.seen_at < ? "
             "ORDER BY p.producer, p.previous",
             (instant(seen_before),),
         )
+        return [
+            {"producer": row["producer"], "first": (row["seen_below"] or 0) + 1,
+             "last": row["missing"], "seen_after": row["seen_after"]}
+            for row in rows
+        ]
 
     def _commit(
         self, cases: Sequence[Case], now: datetime, tracking: Tracking | None,
@@ -106,5 +169,6 @@ class CoordinationApplication(StoredApplication):
             case.review(now, self.policy)
             changes.extend(changes_for(case, self.policy, now))
         self.save_processed(tracking, *cases, read_models=changes)
-        for hook in self.after_commit:
+        self.cases.put(cases)
+        for hook in list(self.after_commit.values()):
             hook()

@@ -4,7 +4,8 @@ Integrators (and their tools) fetch the AsyncAPI document, the JSON Schema and a
 example message of every event type here. The files are read from the ``contracts``
 package's directory (``contracts.schema.PUBLISHED_DIR``), byte for byte what
 ``samlad contracts export`` writes and what the compatibility test guards; nothing is
-generated at request time. Open endpoints: the contracts are public.
+generated at request time, except that the AsyncAPI document names the running system's
+NATS server(s) when the service knows them. Open endpoints: the contracts are public.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from litestar import Response, Router, get
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 
-from contracts.schema import PUBLISHED_DIR
+from contracts.schema import PUBLISHED_DIR, with_nats_url
 
 JSON = "application/json"
 # Type names only (``se.samlad.fk.sickness-benefit-ended.v2``): no path can escape.
@@ -88,8 +89,22 @@ def _artefact(published: Path, folder: str, filename: FromPath[str]) -> Response
     return Response(body, media_type=JSON)
 
 
-def contracts_router(published: Path | None = None, *, path: str = "/contracts") -> Router:
-    """Routes under ``path``; ``published`` defaults to the package's published dir."""
+def _asyncapi(published: Path, nats_url: str | None) -> bytes:
+    committed = _read(published.joinpath("asyncapi.json"))
+    if nats_url is None:
+        return committed
+    document = with_nats_url(json.loads(committed), nats_url)
+    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()
+
+
+def contracts_router(
+    published: Path | None = None, *, path: str = "/contracts", nats_url: str | None = None
+) -> Router:
+    """Routes under ``path``; ``published`` defaults to the package's published dir.
+
+    ``nats_url``: the NATS server(s) the running system uses, named in the AsyncAPI
+    document's ``servers`` (the committed copy names a placeholder).
+    """
     source = published if published is not None else PUBLISHED_DIR
 
     @get("/", sync_to_thread=True, tags=["contracts"],
@@ -100,7 +115,7 @@ def contracts_router(published: Path | None = None, *, path: str = "/contracts")
     @get("/asyncapi.json", sync_to_thread=True, tags=["contracts"],
          summary="The AsyncAPI 3.0 document (channels = NATS subjects)")
     def asyncapi() -> Response[bytes]:
-        return Response(_read(source.joinpath("asyncapi.json")), media_type=JSON)
+        return Response(_asyncapi(source, nats_url), media_type=JSON)
 
     @get("/schemas/{filename:str}", sync_to_thread=True, tags=["contracts"],
          summary="The JSON Schema (draft 2020-12) of one event type's message")

@@ -83,7 +83,7 @@ def _agency_list(agencies: Any) -> str:
 def changes_for(case: Case, policy: RulePolicy, now: datetime) -> list[Change]:
     """The read-model rows of ``case`` after its pending events (call before save)."""
     state = case.state
-    facts = case.facts
+    last = case.last_fact
     changes: list[Change] = [
         Upsert(CASES.name, {
             "case_id": str(case.id),
@@ -99,9 +99,9 @@ def changes_for(case: Case, policy: RulePolicy, now: datetime) -> list[Change]:
             ),
             "lead": state.lead,
             "open_alerts": len(case.open_alerts),
-            "facts": len(facts),
+            "facts": case.fact_count,
             "exited": state.exit.outcome if state.exit else None,
-            "last_effective_at": instant(facts[-1].effective_at) if facts else None,
+            "last_effective_at": instant(last.effective_at) if last else None,
             "updated_at": instant(now),
         })
     ]

@@ -11,18 +11,20 @@ from litestar import Litestar
 from nats.js import JetStreamContext
 
 from adapters.crypto import FieldSealer, PersonKeyStore
-from adapters.nats.names import deadletter_subject
+from adapters.nats.connection import core_client
+from adapters.nats.names import COORDINATION, PARKED_BY_OUTBOX, deadletter_subject
 from adapters.nats.publisher import BatchPublisher
 from adapters.outbox.relay import OutboxRelay
 from adapters.outbox.translator import ContractTranslator
 from adapters.store.application import open_application
 from services.audit.api import access_log_hook, audit_router
 from services.coordination.access_log import AccessLogger
-from services.coordination.alerts_outbox import alert_data
+from services.coordination.alerts_outbox import AlertData
 from services.coordination.api import coordination_router
 from services.coordination.application import CoordinationApplication
 from services.coordination.consumer import PartitionConsumer
 from services.coordination.contracts_api import contracts_router
+from services.coordination.gaps import GapRefill
 from services.coordination.live import Broadcaster
 from services.coordination.ops_api import ops_router
 from services.coordination.recorders import recorder_env
@@ -56,17 +58,17 @@ def coordination_workers(
     settings: Settings, application: CoordinationApplication, clock: Clock
 ) -> list[Worker]:
     translator = ContractTranslator(
-        agency="coordination", store="coordination", recorder=application.process_recorder,
-        mapper=application.mapper, build=alert_data,
+        agency=COORDINATION, store="coordination", recorder=application.process_recorder,
+        mapper=application.mapper, build=AlertData(application.process_recorder),
     )
 
     async def alert_outbox(js: JetStreamContext, stop: asyncio.Event) -> None:
         outbox = OutboxRelay(
             name="outbox", recorder=application.process_recorder, mapper=application.mapper,
             translate=translator, publisher=BatchPublisher(js),
-            deadletter_subject=deadletter_subject("coordination"),
+            deadletter_subject=deadletter_subject(COORDINATION, PARKED_BY_OUTBOX),
         )
-        application.after_commit.append(outbox.nudge)
+        application.after_commit["alert_outbox"] = outbox.nudge
         await outbox.run(stop)
 
     async def deadlines(_: JetStreamContext, stop: asyncio.Event) -> None:
@@ -79,6 +81,10 @@ def coordination_workers(
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), DEADLINE_POLL_SECONDS)
 
+    async def gap_refill(js: JetStreamContext, stop: asyncio.Event) -> None:
+        # Its own worker, so that job ownership can give it exactly one owner.
+        await GapRefill(application, clock).run(core_client(js), stop)
+
     def consumer(partition: int) -> Worker:
         async def run(js: JetStreamContext, stop: asyncio.Event) -> None:
             await PartitionConsumer(
@@ -87,7 +93,9 @@ def coordination_workers(
 
         return run
 
-    return [alert_outbox, deadlines, *(consumer(p) for p in owned_partitions(settings))]
+    return [
+        alert_outbox, deadlines, gap_refill, *(consumer(p) for p in owned_partitions(settings))
+    ]
 
 
 def create_app(settings: Settings, *, clock: Clock = utc_now) -> Litestar:
@@ -98,7 +106,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Litestar:
     sealer = FieldSealer(PersonKeyStore.in_data_dir(settings.data_dir))
     # The UI's live streams learn of each commit through the application's hook.
     live = Broadcaster()
-    application.after_commit.append(live.notify)
+    application.after_commit["live"] = live.notify
     # Every read of a case (API or UI) is logged after it is answered (services/audit).
     access_log = AccessLogger(application, clock)
     return build_app(
@@ -107,7 +115,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Litestar:
         settings=settings,
         route_handlers=[
             coordination_router(application, sealer), ops_router(application, clock),
-            contracts_router(),
+            contracts_router(nats_url=settings.nats_url),
             ui_router(application, settings, live, clock, sealer=sealer),
             audit_router(application),
         ],

@@ -25,7 +25,7 @@ def ui_router(
     app: CoordinationApplication, settings: Settings, broadcaster: Broadcaster, clock: Clock,
     *, sealer: FieldSealer | None = None,
 ) -> Router:
-    """The UI; ``broadcaster.notify`` must be in ``app.after_commit`` for live updates.
+    """The UI; ``broadcaster.notify`` must be ``app.after_commit["live"]`` for live updates.
 
     ``sealer`` opens the personal fields sealed with each person's key; without it they
     show as sealed.

@@ -89,7 +89,8 @@ class Wire:
             message = await js.get_msg(DEADLETTER_STREAM, seq=sequence)
             headers = message.headers or {}
             original = headers.get("Samlad-Original-Subject", "")
-            if message.subject == f"samlad.deadletter.{agency}" and person_ref in original:
+            verdict = f"samlad.deadletter.{agency}.coordination"
+            if message.subject == verdict and person_ref in original:
                 found.append(message)
         return found
 
@@ -107,7 +108,8 @@ class Wire:
         return await (await self._reader()).jetstream().get_msg(stream, seq=sequence)
 
     async def _reader(self) -> Client:
-        # The operator's view of the streams (an agency may not read dead letters).
+        # The operator's view of the streams, read by sequence (an agency reads its own
+        # dead letters through its durable consumer; tests/integration/security shows that).
         if not hasattr(self, "_admin"):
             self._admin = await self.connect("admin")
         return self._admin

@@ -42,8 +42,15 @@ async def test_contracts_are_served_without_a_token(wire: Wire) -> None:
 
     document = await wire.http.get(body["asyncapi"])
     assert document.headers["content-type"].startswith("application/json")
-    assert document.content == published["asyncapi.json"]
-    assert document.json()["asyncapi"].startswith("3.")
+    # The committed document, naming the running system's NATS server instead of a
+    # placeholder: an integrator connects to what the document says.
+    served = document.json()
+    committed = json.loads(published["asyncapi.json"])
+    assert {k: v for k, v in served.items() if k != "servers"} == {
+        k: v for k, v in committed.items() if k != "servers"}
+    [server] = served["servers"].values()
+    assert f"{server['protocol']}://{server['host']}" == wire.url
+    assert served["asyncapi"].startswith("3.")
     for entry in body["types"]:
         schema = await wire.http.get(entry["schema"])
         example = await wire.http.get(entry["example"])
@@ -86,3 +93,15 @@ def test_samlad_contracts_export_writes_what_is_published_and_served(tmp_path: P
         if name.startswith("examples/"):
             schema = json.loads(written[name.replace("examples/", "schemas/", 1)])
             jsonschema.validate(json.loads(text), schema)
+
+
+def test_the_exported_asyncapi_names_the_nats_url_it_is_given(tmp_path: Path) -> None:
+    urls = "nats://nats-1.samlad.internal:4222,tls://nats-2.samlad.internal:4443"
+    result = subprocess.run(
+        [str(SAMLAD), "contracts", "export", str(tmp_path), "--nats-url", urls],
+        capture_output=True, text=True, timeout=30, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    servers = json.loads((tmp_path / "asyncapi.json").read_text())["servers"]
+    assert [(s["protocol"], s["host"]) for s in servers.values()] == [
+        ("nats", "nats-1.samlad.internal:4222"), ("tls", "nats-2.samlad.internal:4443")]

@@ -192,6 +192,7 @@ async def test_a_source_of_another_agency_is_dead_lettered(wire: Wire, person_re
     await wire.applied(person_ref, good_id)
     [letter] = await wire.dead_lettered("fk", person_ref)
     reason = (letter.headers or {})["Samlad-Reason"]
+    assert reason.startswith("SourceMismatch: ")  # the reason word, for programs
     assert "source 'urn:samlad:af' does not belong to agency 'fk'" in reason
     assert json.loads(letter.data or b"")["id"] == forged_id
     assert forged_id not in {e["event_id"] for e in await wire.timeline(person_ref)}

@@ -78,7 +78,7 @@ def ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[UI]:
     settings = Settings(data_dir=Path(tmp_path_factory.mktemp("ui")))
     app = open_coordination(settings)
     live = Broadcaster()
-    app.after_commit.append(live.notify)
+    app.after_commit["live"] = live.notify
     web = Litestar(route_handlers=[ui_router(app, settings, live, lambda: NOW)],
                    template_config=template_config())
     port = free_port()

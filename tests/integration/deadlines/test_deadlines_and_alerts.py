@@ -120,18 +120,25 @@ async def test_alerts_are_raised_and_resolved_on_nats_for_the_agencies(tmp_path:
             ))
             resolved = await _next_alert(subscription, person_ref)
             await af.close()
+            # fk is not named by the alert: its consumer holds nothing of it.
+            fk = await connect(nats.settings, "fk")
+            fk_alerts = await fk.jetstream().consumer_info(EVENTS_STREAM, alerts_consumer("fk"))
+            await fk.close()
 
     assert raised.spec.name == "alert-raised"
     assert raised.event.rule == "hand_off_unanswered"  # type: ignore[attr-defined]
     assert resolved.spec.name == "alert-resolved"
     assert resolved.event.alert_id == raised.event.alert_id  # type: ignore[attr-defined]
+    # The resolution goes to those the alert was raised to, and says so.
+    assert resolved.event.agencies == raised.event.agencies == ["kommun", "af"]  # type: ignore[attr-defined]
+    assert fk_alerts.num_pending == 0 and fk_alerts.delivered.stream_seq == 0
 
 
 async def _next_alert(subscription: Any, person_ref: str) -> Any:
     while True:
         for message in await subscription.fetch(1, timeout=10):
             await message.ack()
-            received = decode_message(message.data, message.headers)
+            received = decode_message(message.data, message.headers, subject=message.subject)
             if received.event.person_ref == person_ref:
                 return received
 

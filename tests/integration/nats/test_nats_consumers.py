@@ -51,17 +51,22 @@ async def test_coordination_reads_one_partition_and_acks(
     assert info.num_pending == 0
 
 
-async def test_an_agency_reads_alerts_through_its_own_consumer(
+async def test_an_agency_reads_through_its_own_consumer_only_the_alerts_naming_it(
     own_nats: RunningNats, connect_as: Connect, person_ref: str
 ) -> None:
     coordination = (await connect_as(own_nats.settings, "coordination")).jetstream()
-    await coordination.publish(f"samlad.coordination.gap-detected.v1.{person_ref}", b"{}")
+    for recipients in ("kommun-fk", "af-fk", "region"):
+        await coordination.publish(
+            f"samlad.coordination.gap-detected.v1.{person_ref}.{recipients}", b"{}"
+        )
 
     af = (await connect_as(own_nats.settings, "af")).jetstream()
     sub = await af.pull_subscribe_bind(alerts_consumer("af"), stream=EVENTS_STREAM)
     [alert] = await sub.fetch(1, timeout=5)
     await alert.ack_sync()
-    assert alert.subject.startswith(f"samlad.coordination.gap-detected.v1.{person_ref}.")
+    assert alert.subject == f"samlad.coordination.gap-detected.v1.{person_ref}.af-fk"
+    info = await af.consumer_info(EVENTS_STREAM, alerts_consumer("af"))
+    assert info.num_pending == 0
 
 
 async def _pull_sub(js: JetStreamContext, name: str) -> JetStreamContext.PullSubscription:

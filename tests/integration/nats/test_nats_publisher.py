@@ -1,12 +1,14 @@
-"""Batches publish concurrently; the same Nats-Msg-Id is stored once."""
+"""Batches publish atomically and in order; the same Nats-Msg-Id is stored once."""
 
 from __future__ import annotations
 
 import time
 import uuid
+from typing import Any
 
 import pytest
 from nats.js import JetStreamContext
+from nats.js.api import StreamConfig
 
 from adapters.nats.names import EVENTS_STREAM
 from adapters.nats.publisher import BatchPublisher, BatchPublishError, OutgoingMessage
@@ -66,7 +68,7 @@ async def test_unacknowledged_messages_are_reported_with_the_acknowledged_prefix
     js = (await connect_as(nats_env.settings, "admin")).jetstream()
     stream = await _own_stream(js)
     batch = [_message(f"{stream}.a"), _message(f"{stream}.b"), _message("nowhere.c")]
-    publisher = BatchPublisher(js, attempt_timeout=0.3, max_attempts=2)
+    publisher = BatchPublisher(js, attempt_timeout=0.3, retry_for=0.5)
 
     with pytest.raises(BatchPublishError) as raised:
         await publisher.publish(batch)
@@ -95,3 +97,61 @@ async def test_batch_publisher_throughput(nats_env: RunningNats, connect_as: Con
     # Reported, not asserted: timing depends on the machine (fsync on every write).
     print(f"\nbatch publisher: {len(acks)} msgs in {elapsed:.2f}s = {len(acks) / elapsed:,.0f}/s")
     assert len({ack.seq for ack in acks}) == len(batch)
+
+
+class DroppingFirstSend:
+    """A network blip: the first send of one message id never reaches the server."""
+
+    def __init__(self, client: Any, msg_id: str) -> None:
+        self._publish = client.publish
+        self._msg_id = msg_id
+        self.dropped = 0
+        client.publish = self
+
+    async def __call__(self, subject: str, payload: bytes = b"", **kwargs: Any) -> None:
+        headers = kwargs.get("headers") or {}
+        if not self.dropped and headers.get("Nats-Msg-Id") == self._msg_id:
+            self.dropped += 1
+            return
+        await self._publish(subject, payload, **kwargs)
+
+
+async def test_a_retried_message_keeps_its_place_among_one_persons_events(
+    nats_env: RunningNats, connect_as: Connect
+) -> None:
+    client = await connect_as(nats_env.settings, "admin")
+    js = client.jetstream()
+    name = f"PUB_{uuid.uuid4().hex}"
+    await js.add_stream(StreamConfig(name=name, subjects=[f"{name}.>"], duplicate_window=600,
+                                     allow_atomic=True))
+    batch = [_message(f"{name}.person") for _ in range(100)]
+    blip = DroppingFirstSend(client, batch[40].headers["Nats-Msg-Id"])
+
+    await BatchPublisher(js, attempt_timeout=0.5).publish(batch)
+
+    stored = [(await js.get_msg(name, seq)).headers or {} for seq in range(1, 101)]
+    assert blip.dropped == 1
+    assert [h["Nats-Msg-Id"] for h in stored] == [m.headers["Nats-Msg-Id"] for m in batch]
+    assert (await js.stream_info(name)).state.messages == 100
+
+
+async def test_a_batch_holding_stored_ids_is_published_again_without_doubling(
+    nats_env: RunningNats, connect_as: Connect
+) -> None:
+    js = (await connect_as(nats_env.settings, "admin")).jetstream()
+    name = f"PUB_{uuid.uuid4().hex}"
+    await js.add_stream(StreamConfig(name=name, subjects=[f"{name}.>"], duplicate_window=600,
+                                     allow_atomic=True))
+    batch = [_message(f"{name}.person") for _ in range(300)]
+    publisher = BatchPublisher(js)
+    await publisher.publish(batch[:120])
+    await publisher.publish(batch[200:220])  # a stretch further on, stored out of turn
+
+    acks = await publisher.publish(batch)  # rejected whole (10201), then sorted out
+
+    assert [ack.duplicate for ack in acks[:120]] == [True] * 120
+    assert not any(ack.duplicate for ack in acks[120:200])
+    assert all(ack.duplicate for ack in acks[200:220])
+    assert (await js.stream_info(name)).state.messages == 300
+    stored = [(await js.get_msg(name, seq)).headers or {} for seq in range(1, 301)]
+    assert len({h["Nats-Msg-Id"] for h in stored}) == 300

@@ -5,7 +5,13 @@ from __future__ import annotations
 from nats.js.api import AckPolicy, StorageType
 
 from adapters.nats.connection import connect
-from adapters.nats.names import EVENTS_STREAM, STREAMS, alerts_consumer, coordination_consumer
+from adapters.nats.names import (
+    EVENTS_STREAM,
+    STREAMS,
+    alert_subjects,
+    alerts_consumer,
+    coordination_consumer,
+)
 from adapters.nats.settings import DEFAULT_DUPLICATE_WINDOW_SECONDS
 from adapters.nats.streams import consumer_configs, provision
 from adapters.nats.testing import Connect, RunningNats
@@ -46,12 +52,13 @@ async def test_each_partition_has_a_coordination_consumer_over_the_agencies(
         assert config.max_deliver == 10
 
 
-async def test_each_agency_has_an_alerts_consumer_over_coordination_events(
+async def test_each_agency_has_an_alerts_consumer_over_the_alerts_naming_it(
     nats_env: RunningNats, connect_as: Connect
 ) -> None:
     js = (await connect_as(nats_env.settings, "admin")).jetstream()
     config = (await js.consumer_info(EVENTS_STREAM, alerts_consumer("fk"))).config
-    assert config.filter_subjects == ["samlad.coordination.>"]
+    assert sorted(config.filter_subjects or []) == sorted(alert_subjects("fk"))
+    assert all(subject.startswith("samlad.coordination.*.*.*.") for subject in alert_subjects("fk"))
 
 
 async def test_a_drifted_stream_is_put_back(own_nats: RunningNats) -> None:

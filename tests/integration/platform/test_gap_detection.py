@@ -1,4 +1,4 @@
-"""The coordination service tells when a producer's message never arrived (invariant 3)."""
+"""The coordination service tells which run of a producer's messages never arrived (invariant 3)."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def _message(person_ref: str, position: int, previous: int | None) -> OutgoingMe
     return OutgoingMessage(subject_for(spec, person_ref), payload, {"Nats-Msg-Id": event_id})
 
 
-async def test_a_position_published_but_never_received_is_reported_as_a_gap(
+async def test_a_run_of_positions_published_but_never_received_is_reported_whole(
     tmp_path: Path,
 ) -> None:
     clock = [datetime.now(UTC)]
@@ -44,10 +44,10 @@ async def test_a_position_published_but_never_received_is_reported_as_a_gap(
             coordination.headers.update(auth_headers(settings, None, "auditor"))
             client = await connect(nats.settings, "kommun")
             person_ref = new_person_ref()
-            # Position 3 is lost between the kommun's store and the bus.
+            # Positions 3 to 5 are lost between the kommun's store and the bus.
             await BatchPublisher(client.jetstream()).publish([
                 _message(person_ref, 1, None), _message(person_ref, 2, 1),
-                _message(person_ref, 4, 3),
+                _message(person_ref, 6, 5),
             ])
             await client.close()
 
@@ -61,4 +61,4 @@ async def test_a_position_published_but_never_received_is_reported_as_a_gap(
             clock[0] += timedelta(minutes=5)
             gaps = (await coordination.get("/ops/gaps")).json()
 
-    assert gaps == [{"producer": "urn:samlad:kommun", "missing": 3, "seen_after": 4}]
+    assert gaps == [{"producer": "urn:samlad:kommun", "from": 3, "to": 5, "seen_after": 6}]

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+from nats.aio.client import Client
+
 from adapters.nats.connection import connect
-from adapters.nats.names import DEADLETTER_STREAM, EVENTS_STREAM, deadletter_subject
+from adapters.nats.names import (
+    DEADLETTER_STREAM,
+    EVENTS_STREAM,
+    PARKED_BY_OUTBOX,
+    deadletter_subject,
+)
 from adapters.nats.publisher import BatchPublisher
 from adapters.nats.testing import new_person_ref, running_nats
 from adapters.outbox.relay import OutboxRelay
@@ -40,7 +48,7 @@ async def test_an_event_that_breaks_its_contract_is_dead_lettered_and_later_even
                 mapper=app.mapper,
             ),
             publisher=BatchPublisher(client.jetstream()),
-            deadletter_subject=deadletter_subject("kommun"),
+            deadletter_subject=deadletter_subject("kommun", PARKED_BY_OUTBOX),
         )
         while await relay.relay_once():
             pass
@@ -56,6 +64,50 @@ async def test_an_event_that_breaks_its_contract_is_dead_lettered_and_later_even
 
     assert events.state.messages == 1  # the valid intervention; Opened stays local
     assert dead.state.messages == 1
+    assert parked.subject == "samlad.deadletter.kommun.outbox"
     assert parked.headers is not None
     assert "intervention_id" in parked.headers["Samlad-Reason"]
     await asyncio.sleep(0)
+
+
+async def test_a_dead_lettered_event_is_not_the_next_messages_previous(tmp_path: Path) -> None:
+    app = open_application(KommunApplication, StoreSettings(data_dir=tmp_path), "kommun")
+    now = datetime.now(UTC)
+    participant = Participant(person_ref=new_person_ref(), effective_at=now, recorded_at=now)
+    participant.enrol(kommun="Falun", gender="man", birth_year=1980, target_groups=[],
+                      effective_at=now, recorded_at=now)
+    participant._intervention_started("id with spaces", "praktik", now, now)
+    participant.start_intervention(
+        intervention_id="ok-1", intervention_type="praktik", effective_at=now, recorded_at=now
+    )
+    app.save(participant)  # 1 Opened (local), 2 enrolled, 3 dead-lettered, 4 started
+
+    async with running_nats(tmp_path) as nats:
+        client = await connect(nats.settings, "kommun")
+        relay = _relay(app, client)
+        while await relay.relay_once():
+            pass
+        republished = await relay.republish(4, 4)
+        await client.close()
+
+        admin = await connect(nats.settings, "admin")
+        js = admin.jetstream()
+        chain = [json.loads((await js.get_msg(EVENTS_STREAM, seq)).data) for seq in (1, 2)]
+        await admin.close()
+    app.close()
+
+    assert [(e["samladposition"], e.get("samladprevposition")) for e in chain] == [
+        (2, None), (4, 2)
+    ]
+    assert republished == 1
+
+
+def _relay(app: KommunApplication, client: Client) -> OutboxRelay:
+    return OutboxRelay(
+        name="outbox", recorder=app.process_recorder, mapper=app.mapper,
+        translate=ContractTranslator(
+            agency="kommun", store="kommun", recorder=app.process_recorder, mapper=app.mapper,
+        ),
+        publisher=BatchPublisher(client.jetstream()),
+        deadletter_subject=deadletter_subject("kommun", PARKED_BY_OUTBOX),
+    )

@@ -12,23 +12,36 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections import Counter
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Self, TypeVar
+from typing import Any, Self, TypeVar
 
 import httpx
 from nats.js import JetStreamContext
 
-from adapters.nats.names import EVENTS_STREAM, coordination_consumer
-from adapters.nats.publisher import OutgoingMessage
+from adapters.nats.connection import connect
+from adapters.nats.names import (
+    ADMIN,
+    COORDINATION,
+    DEADLETTER_STREAM,
+    EVENTS_STREAM,
+    coordination_consumer,
+)
+from adapters.nats.publisher import BatchPublisher, OutgoingMessage
 from adapters.nats.server import free_port
+from adapters.nats.settings import NatsSettings
 from adapters.nats.testing import new_person_ref
 from adapters.nats.workload import kommun_event
 from adapters.outbox.translator import integration_event_id
 from contracts.envelope import encode_structured
 from contracts.registry import REGISTRY
 from contracts.subjects import subject_for
+from domain.case.aggregate import Case
+from services.coordination.consumer import PartitionConsumer
+from services.runtime.clock import utc_now
 
 PERSONS = 200
 EVENTS_PER_PERSON = 25
@@ -163,3 +176,83 @@ async def coordination_idle(js: JetStreamContext, partitions: int) -> bool:
         if info.num_pending or info.num_ack_pending:
             return False
     return True
+
+
+async def dead_letter_count(js: JetStreamContext) -> int:
+    return int((await js.stream_info(DEADLETTER_STREAM)).state.messages)
+
+
+@asynccontextmanager
+async def consuming(
+    settings: NatsSettings, app: Any, *, batch_size: int = 100
+) -> AsyncIterator[list[asyncio.Task[None]]]:
+    """Every partition's coordination consumer on ``app``, in this process, until the end.
+
+    The tasks are yielded so a test can tell a consumer that stopped with an error.
+    """
+    client = await connect(settings, COORDINATION)
+    stop = asyncio.Event()
+    js = client.jetstream(timeout=10)
+    tasks = [
+        asyncio.create_task(PartitionConsumer(
+            js=js, application=app, partition=partition, clock=utc_now, batch_size=batch_size,
+        ).run(stop))
+        for partition in range(settings.partitions)
+    ]
+    try:
+        yield tasks
+    finally:
+        stop.set()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await client.close()
+
+
+def applied_in_store(app: Any) -> int:
+    """How many facts the coordination store holds, over all cases."""
+    rows = app.process_recorder.query("SELECT COALESCE(SUM(facts), 0) AS n FROM {case_index}")
+    return int(rows[0]["n"])
+
+
+def assert_applied_exactly_once(app: Any, event_ids: dict[str, list[str]]) -> None:
+    """Every case holds exactly its person's facts, none twice, nothing but facts and alerts."""
+    index = {
+        row["person_ref"]: row["facts"]
+        for row in app.process_recorder.query("SELECT person_ref, facts FROM {case_index}")
+    }
+    assert index == {ref: len(ids) for ref, ids in event_ids.items()}
+    for person_ref, ids in event_ids.items():
+        events = list(app.events.get(Case.create_id(person_ref)))
+        kinds = Counter(type(event).__name__ for event in events)
+        recorded = [str(e.fact.event_id) for e in events if type(e).__name__ == "FactRecorded"]
+        assert len(recorded) == len(set(recorded)), f"{person_ref}: a fact recorded twice"
+        assert sorted(recorded) == sorted(ids)
+        alerts = kinds["AlertRaised"] + kinds["AlertResolved"]
+        assert kinds["Opened"] == 1
+        assert set(kinds) <= {"Opened", "FactRecorded", "AlertRaised", "AlertResolved"}
+        assert events[-1].originator_version == 1 + len(ids) + alerts
+
+
+@asynccontextmanager
+async def admin_and_kommun(
+    settings: NatsSettings,
+) -> AsyncIterator[tuple[JetStreamContext, BatchPublisher]]:
+    """The operator's view of the streams, and a publisher under kommun's identity."""
+    admin = await connect(settings, ADMIN)
+    kommun = await connect(settings, "kommun")
+    try:
+        yield admin.jetstream(timeout=10), BatchPublisher(kommun.jetstream(timeout=10))
+    finally:
+        await kommun.close()
+        await admin.close()
+
+
+async def until_all_acked(
+    js: JetStreamContext, tasks: list[asyncio.Task[None]], partitions: int, *, within: float
+) -> None:
+    """Wait until every delivery is acknowledged; fail if a consumer stopped meanwhile."""
+
+    async def done() -> bool:
+        assert not any(task.done() for task in tasks), "a consumer stopped"
+        return await coordination_idle(js, partitions)
+
+    await eventually(done, within=within, what="every delivery acknowledged", poll=0.05)

@@ -9,7 +9,6 @@ nothing else than its opening, its facts and its alerts.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,7 +20,6 @@ from adapters.nats.connection import connect
 from adapters.nats.names import ADMIN
 from adapters.nats.publisher import BatchPublisher
 from adapters.nats.testing import running_nats
-from domain.case.aggregate import Case
 from services.coordination.service import open_coordination
 from services.settings import Settings
 
@@ -29,6 +27,8 @@ from .support import (
     EVENTS_PER_PERSON,
     PERSONS,
     ServiceProcess,
+    applied_in_store,
+    assert_applied_exactly_once,
     coordination_idle,
     eventually,
     kommun_messages,
@@ -102,10 +102,7 @@ async def test_a_coordination_service_killed_mid_stream_applies_every_event_exac
 def _applied_in_store(data_dir: Path) -> int:
     app = open_coordination(Settings(data_dir=data_dir))
     try:
-        rows = app.process_recorder.query(  # type: ignore[attr-defined]
-            "SELECT COALESCE(SUM(facts), 0) AS n FROM {case_index}"
-        )
-        return int(rows[0]["n"])
+        return applied_in_store(app)
     finally:
         app.close()
 
@@ -113,23 +110,6 @@ def _applied_in_store(data_dir: Path) -> int:
 def _assert_applied_exactly_once(data_dir: Path, event_ids: dict[str, list[str]]) -> None:
     app = open_coordination(Settings(data_dir=data_dir))
     try:
-        index = {
-            row["person_ref"]: row["facts"]
-            for row in app.process_recorder.query(  # type: ignore[attr-defined]
-                "SELECT person_ref, facts FROM {case_index}"
-            )
-        }
-        assert index == {ref: len(ids) for ref, ids in event_ids.items()}
-        for person_ref, ids in event_ids.items():
-            events = list(app.events.get(Case.create_id(person_ref)))
-            kinds = Counter(type(event).__name__ for event in events)
-            recorded = [str(e.fact.event_id) for e in events  # type: ignore[attr-defined]
-                        if type(e).__name__ == "FactRecorded"]
-            assert len(recorded) == len(set(recorded)), f"{person_ref}: a fact recorded twice"
-            assert sorted(recorded) == sorted(ids)
-            alerts = kinds["AlertRaised"] + kinds["AlertResolved"]
-            assert kinds["Opened"] == 1
-            assert set(kinds) <= {"Opened", "FactRecorded", "AlertRaised", "AlertResolved"}
-            assert events[-1].originator_version == 1 + len(ids) + alerts
+        assert_applied_exactly_once(app, event_ids)
     finally:
         app.close()

@@ -17,6 +17,7 @@ from .builders import (
     case_with,
     day,
     deregistered,
+    ended,
     enrolled,
     exited,
     hand_off,
@@ -154,3 +155,33 @@ def test_a_back_dated_fact_makes_the_deadline_overdue() -> None:
     case.review(day(20), POLICY)
     case.record(hand_off("h1", FK, AF, 2))
     assert case.next_deadline(POLICY) == day(7)
+
+
+def test_a_hand_off_that_changes_no_lane_still_ends_the_next_step_alert() -> None:
+    case = case_with(
+        registered(AF, 0), registered(KOMMUN, 0),
+        started(AF, "i1", 0), ended(AF, "i1", 1, further=True),
+    )  # fmt: skip
+    assert case.next_deadline(POLICY) == day(11)  # the rules have looked once
+    case.record(hand_off("h1", AF, KOMMUN, 3))  # KOMMUN already holds: lanes stay the same
+    case.review(day(30), POLICY)
+    assert Rule.ENDED_WITHOUT_NEXT_STEP not in {alert.rule for alert in case.open_alerts}
+
+
+def test_a_snapshot_keeps_the_facts_and_open_alerts_and_nothing_derived() -> None:
+    case = case_with(enrolled(0), registered(FK, 0), hand_off("h1", FK, AF, 1))
+    case.review(day(30), POLICY)
+    case.collect_events()
+    snapshot = Case.Snapshot.take(case)
+    stored = msgspec.json.decode(msgspec.json.encode(snapshot.state))  # plain data only
+    copy = type(snapshot)(
+        originator_id=snapshot.originator_id, originator_version=snapshot.originator_version,
+        timestamp=snapshot.timestamp, topic=snapshot.topic, state=stored,
+    )  # fmt: skip
+    restored = copy.mutate(None)
+    assert isinstance(restored, Case)
+    assert (restored.id, restored.version) == (case.id, case.version)
+    assert (restored.facts, restored.state, restored.open_alerts) == (
+        case.facts, case.state, case.open_alerts,
+    )  # fmt: skip
+    assert restored.modified_on == case.modified_on

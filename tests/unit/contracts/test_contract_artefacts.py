@@ -84,8 +84,15 @@ def test_the_asyncapi_document_names_every_subject_and_operation() -> None:
     assert document["asyncapi"] == "3.0.0"
     addresses = {channel["address"] for channel in document["channels"].values()}
     assert "samlad.fk.sickness-benefit-ended.v2.{person_ref}" in addresses
-    assert len(addresses) == len(REGISTRY.specs())
+    # One address per type (an alert's channels per recipient share it), and the dead
+    # letters: per agency its outbox's and coordination's verdicts, and coordination's own;
+    # the republish requests: coordination's one and each agency's own.
+    assert len(addresses) == len(REGISTRY.specs()) + 4 * 2 + 1 + 1 + 4
+    assert "samlad.coordination.alert-raised.v1.{person_ref}.{recipients}" in addresses
+    assert "samlad.deadletter.af.coordination" in addresses
     operations = document["operations"]
+    assert operations["af.receive.alert-raised.v1"]["x-samlad-consumer"] == {
+        "stream": "SAMLAD_EVENTS", "durable": "alerts-af"}
     assert operations["af.send.hand-off-requested.v1"]["action"] == "send"
     assert operations["coordination.receive.af.hand-off-requested.v1"]["action"] == "receive"
     assert operations["kommun.receive.alert-raised.v1"]["action"] == "receive"

@@ -83,5 +83,6 @@ def test_agency_of_subject_refuses_foreign_subjects() -> None:
         agency_of_subject("orders.created")
 
 
-def test_deadletter_subject() -> None:
-    assert deadletter_subject("af") == "samlad.deadletter.af"
+def test_dead_letters_name_the_agency_and_who_parked_them() -> None:
+    assert deadletter_subject("af") == "samlad.deadletter.af.coordination"
+    assert deadletter_subject("af", "outbox") == "samlad.deadletter.af.outbox"

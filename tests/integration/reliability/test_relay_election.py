@@ -1,0 +1,139 @@
+"""The stream leader of a three-node cluster is killed while the kommun's relay publishes.
+
+The relay waits the election out quietly (one warning, no error, no traceback) and
+every event arrives once, each person's in order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import defaultdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from nats.errors import TimeoutError as NatsTimeoutError
+from nats.js.api import AckPolicy, ConsumerConfig
+from structlog.testing import capture_logs
+
+from adapters.nats.connection import connect
+from adapters.nats.names import ADMIN, EVENTS_STREAM
+from adapters.nats.testing import new_person_ref
+from adapters.nats.testing_cluster import running_cluster
+from adapters.store.application import open_application
+from adapters.store.settings import StoreSettings
+from contracts.subjects import agency_subjects
+from domain.kommun.participant import Participant
+from services.agency.service import agency_outbox
+from services.kommun.application import KommunApplication
+
+from .support import eventually
+
+pytestmark = pytest.mark.slow
+
+PERSONS_PER_SAVE = 10
+EVENTS_PER_PERSON = 6
+
+
+def _save_some(app: KommunApplication) -> None:
+    now = datetime.now(UTC)
+    times = {"effective_at": now, "recorded_at": now}
+    participants = []
+    for _ in range(PERSONS_PER_SAVE):
+        participant = Participant(person_ref=new_person_ref(), **times)
+        participant.enrol(kommun="Lund", gender="man", birth_year=1990, target_groups=[],
+                          **times)
+        for n in range(EVENTS_PER_PERSON - 1):
+            participant.start_intervention(intervention_id=f"i{n}",
+                                           intervention_type="praktik", **times)
+        participants.append(participant)
+    app.save(*participants)
+
+
+async def test_a_relay_outlasts_a_leader_election_quietly_losing_and_reordering_nothing(
+    tmp_path: Path,
+) -> None:
+    app = open_application(KommunApplication, StoreSettings(data_dir=tmp_path), "kommun")
+    async with running_cluster(tmp_path / "cluster") as cluster:
+        kommun = await connect(cluster.settings, "kommun")
+        admin = await connect(cluster.settings, ADMIN)
+        admin_js = admin.jetstream(timeout=2)
+        relay = agency_outbox(app, kommun.jetstream(timeout=10))
+        stop, writing = asyncio.Event(), asyncio.Event()
+
+        async def write() -> None:
+            while not writing.is_set():
+                await asyncio.to_thread(_save_some, app)
+                relay.nudge()
+                await asyncio.sleep(0.02)
+
+        async def stored() -> int:
+            try:
+                return int((await admin_js.stream_info(EVENTS_STREAM)).state.messages)
+            except Exception:  # mid-election
+                return 0
+
+        with capture_logs() as logs:
+            relaying = asyncio.create_task(relay.run(stop))
+            writer = asyncio.create_task(write())
+            await eventually(lambda: _at_least(stored, 300), within=30, what="300 stored")
+            leader = (await admin_js.stream_info(EVENTS_STREAM)).cluster.leader  # type: ignore[union-attr]
+            before = await stored()
+            cluster.kill(leader)
+            await eventually(lambda: _at_least(stored, before + 600), within=60,
+                             what="publishing resumed after the election", poll=0.2)
+            writing.set()
+            await writer
+            last = app.process_recorder.max_notification_id()
+
+            async def caught_up() -> bool:
+                position = await asyncio.to_thread(app.process_recorder.max_tracking_id,
+                                                   "outbox")
+                return position == last
+
+            await eventually(caught_up, within=60, what="the relay caught up", poll=0.1)
+            stop.set()
+            await relaying
+        events = await _kommun_events(admin)
+        await kommun.close()
+        await admin.close()
+    app.close()
+
+    ids = [event["id"] for event in events]
+    assert len(ids) == len(set(ids)), f"{len(ids) - len(set(ids))} stored twice"
+    assert len(ids) == _contract_events(last or 0)
+    positions: dict[str, list[int]] = defaultdict(list)
+    for event in events:
+        positions[event["subject"]].append(event["samladposition"])
+    assert all(p == sorted(p) for p in positions.values()), "a person's events reordered"
+    levels = [entry for entry in logs if entry["log_level"] in ("error", "critical")]
+    assert levels == []
+    warnings = [entry["event"] for entry in logs if entry["log_level"] == "warning"]
+    assert 1 <= warnings.count("nats_publish_retrying") <= 2, warnings
+    assert "outbox_relay_waiting_for_nats" not in warnings
+
+
+async def _at_least(probe, wanted: int) -> bool:  # type: ignore[no-untyped-def]
+    return await probe() >= wanted
+
+
+def _contract_events(notifications: int) -> int:
+    # Each save of a person: Opened (agency-local) and EVENTS_PER_PERSON contract events.
+    return notifications // (EVENTS_PER_PERSON + 1) * EVENTS_PER_PERSON
+
+
+async def _kommun_events(admin) -> list[dict]:  # type: ignore[no-untyped-def,type-arg]
+    subscription = await admin.jetstream(timeout=10).pull_subscribe(
+        agency_subjects("kommun"), stream=EVENTS_STREAM,
+        config=ConsumerConfig(ack_policy=AckPolicy.NONE),
+    )
+    events = []
+    while True:
+        try:
+            batch = await subscription.fetch(1_000, timeout=2)
+        except (TimeoutError, NatsTimeoutError):
+            break
+        events.extend(json.loads(message.data) for message in batch)
+    await subscription.unsubscribe()
+    return events
