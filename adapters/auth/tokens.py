@@ -36,6 +36,7 @@ __all__ = [
     "load_verifying_key",
     "public_key_text",
     "verify_token",
+    "verify_token_until",
 ]
 
 ALGORITHM = "EdDSA"
@@ -126,6 +127,13 @@ def verify_token(
     key: Ed25519PublicKey, token: str, *, now: datetime | None = None
 ) -> Principal:
     """The principal a valid token names; ``InvalidToken`` says why not."""
+    return verify_token_until(key, token, now=now)[0]
+
+
+def verify_token_until(
+    key: Ed25519PublicKey, token: str, *, now: datetime | None = None
+) -> tuple[Principal, float]:
+    """``verify_token``, and the POSIX time after which the token is refused (leeway in)."""
     options: Any = {"require": ["exp", "iat", "sub", "iss", "aud"]}
     try:
         if now is None:
@@ -146,7 +154,8 @@ def verify_token(
         raise InvalidToken(f"unknown role {claims.get('role')!r}") from None
     agency = claims.get("agency")
     _check(agency, role, error=InvalidToken)
-    return Principal(subject=str(claims["sub"]), agency=agency, role=role)
+    principal = Principal(subject=str(claims["sub"]), agency=agency, role=role)
+    return principal, float(claims["exp"]) + LEEWAY.total_seconds()
 
 
 def _check(

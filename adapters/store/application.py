@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 import psycopg
 from eventsourcing.application import Application, ProcessingEvent
 from eventsourcing.persistence import ProcessRecorder, Recording, Tracking
 
+from adapters.store.group_commit import GroupCommitter
 from adapters.store.settings import StoreSettings
 
 App = TypeVar("App", bound="StoredApplication")
@@ -19,6 +21,46 @@ class StoredApplication(Application[Any]):
     Tracking lives in the same database as the events, so a consumer's position and
     the effects of the messages up to it commit in one transaction.
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._committer: GroupCommitter[ProcessingEvent[Any], list[Recording[Any]]] = (
+            GroupCommitter(self._record_group, name=f"{self.name}-group-commit")
+        )
+
+    def save_grouped(self, *objs: Any, **kwargs: Any) -> list[Recording[Any]]:
+        """``save``, in one transaction with what other threads save meanwhile.
+
+        Blocks until that transaction commits; raises only this save's own failure
+        (``IntegrityError`` when another save on one of ``objs`` came first), see
+        ``adapters.store.group_commit``. Events are collected here, in the caller's thread.
+        """
+        processing: ProcessingEvent[Any] = ProcessingEvent()
+        processing.collect_events(*objs, **kwargs)
+        return self._committer.submit(processing)
+
+    def _record_group(
+        self, group: Sequence[ProcessingEvent[Any]]
+    ) -> list[list[Recording[Any]]]:
+        together: ProcessingEvent[Any] = ProcessingEvent()
+        for processing in group:
+            together.events += processing.events
+            together.aggregates |= processing.aggregates
+            together.saved_kwargs |= processing.saved_kwargs
+        recordings = self._record(together)
+        self._take_snapshots(together)
+        self._notify(recordings)
+        if len(recordings) != len(together.events):
+            return [[] for _ in group]  # a recorder without notification ids
+        answers, start = [], 0
+        for processing in group:
+            answers.append(recordings[start : start + len(processing.events)])
+            start += len(processing.events)
+        return answers
+
+    def close(self) -> None:
+        self._committer.close()
+        super().close()
 
     def construct_recorder(self) -> ProcessRecorder:  # type: ignore[override]
         return self.factory.process_recorder()

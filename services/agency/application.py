@@ -1,7 +1,8 @@
 """``AgencyApplication`` — one agency's system of record (its own event store).
 
-Commands load the person's ``Involvement``, call one method and save. The trace
-context of the command is stamped on the new events so the outbox can carry it on.
+Commands load the person's ``Involvement``, call one method and save. Saves from
+concurrent commands commit together in one transaction (``StoredApplication.save_grouped``).
+The trace context of the command is stamped on the new events so the outbox can carry it on.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from adapters.store.application import StoredApplication
+from adapters.store.keyed_lock import KeyedLock
 from adapters.telemetry.tracing import current_traceparent
 from domain.agencies import Agency
 from domain.agency.errors import NotFound
@@ -33,6 +35,7 @@ class AgencyApplication(StoredApplication):
         self.on_saved: Callable[[], None] = lambda: None
         # Seals personal free text of new events (adapters/crypto) before they are stored.
         self.seal: Callable[[Any], None] = lambda _: None
+        self._turns = KeyedLock()
 
     def get_involvement(self, person_ref: str) -> Involvement:
         try:
@@ -58,23 +61,29 @@ class AgencyApplication(StoredApplication):
         *,
         create: Callable[[], Involvement] | None = None,
     ) -> Involvement:
-        """Run ``command`` on the person's involvement and save; retry lost races."""
-        for attempt in range(1, SAVE_ATTEMPTS + 1):
-            try:
-                aggregate = self.get_involvement(person_ref)
-            except NotFound:
-                if create is None:
-                    raise
-                aggregate = create()
-            command(aggregate)
-            try:
-                self.save(aggregate)
-            except IntegrityError:
-                # Another command on the same person won the race: reload and retry.
-                if attempt == SAVE_ATTEMPTS:
-                    raise
-                continue
-            return aggregate
+        """Run ``command`` on the person's involvement and save; retry lost races.
+
+        Commands on one person take turns, so the second sees the first's result; saves
+        of different persons commit together (group commit, ``save``).
+        """
+        with self._turns.hold(person_ref):
+            for attempt in range(1, SAVE_ATTEMPTS + 1):
+                try:
+                    aggregate = self.get_involvement(person_ref)
+                except NotFound:
+                    if create is None:
+                        raise
+                    aggregate = create()
+                command(aggregate)
+                try:
+                    self.save(aggregate)
+                except IntegrityError:
+                    # The inbound hand-offs (or another replica) saved this person first:
+                    # reload and run the command again on top.
+                    if attempt == SAVE_ATTEMPTS:
+                        raise
+                    continue
+                return aggregate
         raise AssertionError("unreachable")  # pragma: no cover
 
     def save(self, *objs: Any, **kwargs: Any) -> Any:
@@ -86,6 +95,6 @@ class AgencyApplication(StoredApplication):
                 for pending in getattr(obj, "_pending_events", ()):
                     # Metadata beside the domain attributes: the mapper stores vars(event).
                     object.__setattr__(pending, "traceparent", traceparent)
-        recordings = super().save(*objs, **kwargs)
+        recordings = self.save_grouped(*objs, **kwargs)
         self.on_saved()
         return recordings

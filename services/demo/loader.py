@@ -117,7 +117,7 @@ class _Loader:
 
 
 def load_demo(
-    settings: Settings, persons: int = 500, *, seed: int = DEFAULT_SEED, workers: int = 8,
+    settings: Settings, persons: int = 500, *, seed: int = DEFAULT_SEED, workers: int = 32,
     now: datetime | None = None,
 ) -> DemoSummary:
     """Load ``persons`` demo persons (deterministic for ``seed``) into running services."""

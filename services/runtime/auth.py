@@ -23,7 +23,8 @@ from litestar.types import ASGIApp, Guard
 
 from adapters.auth.policy import Access, Decision, access_of, decide
 from adapters.auth.principal import Principal
-from adapters.auth.tokens import InvalidToken, verify_token
+from adapters.auth.tokens import InvalidToken
+from adapters.auth.verified_tokens import VerifiedTokens
 
 log = structlog.get_logger(__name__)
 
@@ -63,10 +64,10 @@ def _token(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
 
 
 class BearerAuth(AbstractAuthenticationMiddleware):
-    def __init__(self, app: ASGIApp, *, service: str, key: Ed25519PublicKey) -> None:
+    def __init__(self, app: ASGIApp, *, service: str, tokens: VerifiedTokens) -> None:
         super().__init__(app)
         self.service = service
-        self.key = key
+        self.tokens = tokens
 
     async def authenticate_request(
         self, connection: ASGIConnection[Any, Any, Any, Any]
@@ -75,7 +76,7 @@ class BearerAuth(AbstractAuthenticationMiddleware):
         if token is None:
             return AuthenticationResult(user=None, auth=None)
         try:
-            principal = verify_token(self.key, token)
+            principal = self.tokens.verify(token)
         except InvalidToken as error:
             access = access_of(self.service, str(connection.scope.get("method", "GET")),
                                connection.scope["path"])
@@ -88,7 +89,8 @@ class BearerAuth(AbstractAuthenticationMiddleware):
 
 
 def auth_middleware(service: str, key: Ed25519PublicKey) -> DefineMiddleware:
-    return DefineMiddleware(BearerAuth, service=service, key=key)
+    # One memory of verified tokens per app: Litestar builds a middleware per route.
+    return DefineMiddleware(BearerAuth, service=service, tokens=VerifiedTokens(key))
 
 
 def authorizer(service: str) -> Guard:
