@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import msgspec
 
+from adapters.nats.lease import lease_subjects
 from adapters.nats.names import (
     ADMIN,
     AGENCIES,
@@ -73,7 +74,11 @@ def permissions_for(service: str, *, partitions: int) -> Permissions:
             for grant in _pull_consumer(EVENTS_STREAM, coordination_consumer(n))
         )
         return Permissions(
-            publish=(publish_subjects(COORDINATION), f"{ROOT}.deadletter.>", *consumers),
+            publish=(
+                publish_subjects(COORDINATION), f"{ROOT}.deadletter.>", *consumers,
+                # Leases of its singleton jobs (ADR 0009): its own keys in the bucket only.
+                *lease_subjects(COORDINATION),
+            ),
             subscribe=(inbox,),
         )
     if service == AUDIT:

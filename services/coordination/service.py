@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 
 import structlog
 from litestar import Litestar
@@ -29,20 +28,12 @@ from services.coordination.recorders import recorder_env
 from services.coordination.ui import template_config, ui_router
 from services.runtime.app import build_app
 from services.runtime.clock import Clock, utc_now
-from services.runtime.workers import NatsWorkers, Worker
+from services.runtime.workers import Job, NatsWorkers, Worker, leased
 from services.settings import Settings
 
 log = structlog.get_logger(__name__)
 
 DEADLINE_POLL_SECONDS = 0.25
-
-
-def owned_partitions(settings: Settings) -> list[int]:
-    """``SAMLAD_PARTITIONS_OWNED`` ("0,1") splits the consumer over several replicas."""
-    owned = os.environ.get("SAMLAD_PARTITIONS_OWNED", "")
-    if not owned.strip():
-        return list(range(settings.partitions))
-    return [int(part) for part in owned.split(",") if part.strip()]
 
 
 def open_coordination(settings: Settings) -> CoordinationApplication:
@@ -54,7 +45,7 @@ def open_coordination(settings: Settings) -> CoordinationApplication:
 
 def coordination_workers(
     settings: Settings, application: CoordinationApplication, clock: Clock
-) -> list[Worker]:
+) -> list[Job]:
     translator = ContractTranslator(
         agency="coordination", store="coordination", recorder=application.process_recorder,
         mapper=application.mapper, build=alert_data,
@@ -66,8 +57,12 @@ def coordination_workers(
             translate=translator, publisher=BatchPublisher(js),
             deadletter_subject=deadletter_subject("coordination"),
         )
+        # Taken off again when the job stops: it restarts on each lease it wins.
         application.after_commit.append(outbox.nudge)
-        await outbox.run(stop)
+        try:
+            await outbox.run(stop)
+        finally:
+            application.after_commit.remove(outbox.nudge)
 
     async def deadlines(_: JetStreamContext, stop: asyncio.Event) -> None:
         # Asks the deadline index what is due: the cost follows the due cases, not all.
@@ -87,7 +82,12 @@ def coordination_workers(
 
         return run
 
-    return [alert_outbox, deadlines, *(consumer(p) for p in owned_partitions(settings))]
+    # One owner each (ADR 0009): partitions by assignment, singletons by a lease.
+    return [
+        leased("alert-outbox", alert_outbox),
+        leased("deadlines", deadlines),
+        *(Job(f"partition-{p}", consumer(p)) for p in settings.owned_partitions),
+    ]
 
 
 def create_app(settings: Settings, *, clock: Clock = utc_now) -> Litestar:
