@@ -76,7 +76,7 @@ def permissions_for(service: str, *, partitions: int) -> Permissions:
         return Permissions(
             publish=(
                 publish_subjects(COORDINATION), f"{ROOT}.deadletter.>", *consumers,
-                # Leases of its singleton jobs (ADR 0009): its own keys in the bucket only.
+                # Leases of its singleton jobs (ADR 0008): its own keys in the bucket only.
                 *lease_subjects(COORDINATION),
             ),
             subscribe=(inbox,),

@@ -82,7 +82,7 @@ def coordination_workers(
 
         return run
 
-    # One owner each (ADR 0009): partitions by assignment, singletons by a lease.
+    # One owner each (ADR 0008): partitions by assignment, singletons by a lease.
     return [
         leased("alert-outbox", alert_outbox),
         leased("deadlines", deadlines),
