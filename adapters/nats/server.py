@@ -87,17 +87,26 @@ class EmbeddedNatsServer:
     def running(self) -> bool:
         return self._process is not None and self._process.poll() is None
 
+    @property
+    def exit_code(self) -> int | None:
+        return None if self._process is None else self._process.poll()
+
     def start(self) -> None:
+        """Start, or start again after a stop or a crash: on the same ports then, so the
+        clients that reconnect to the url they were given find the server again."""
         if self.running:
             return
+        port = self._requested_port or self._port
         # A free port can be taken between probing and binding: retry with a new one.
-        attempts = 1 if self._requested_port else 3
+        attempts = 1 if port else 3
         for attempt in range(1, attempts + 1):
             try:
-                self._start_once(self._requested_port or free_port(), free_port())
+                self._start_once(port or free_port(), self._monitor_port or free_port())
                 return
             except NatsServerError:
                 self.stop()
+                if not port:
+                    self._port = self._monitor_port = None
                 if attempt == attempts:
                     raise
                 log.warning("nats_server_start_retried", attempt=attempt)
@@ -152,7 +161,12 @@ class EmbeddedNatsServer:
             time.sleep(_POLL_SECONDS)
         raise NatsServerError(f"nats-server not ready within {READY_TIMEOUT_SECONDS}s")
 
-    def stop(self) -> None:
+    def terminate(self) -> None:
+        """Ask the server to stop (SIGTERM) without waiting; ``stop`` waits."""
+        if self._process is not None and self._process.poll() is None:
+            self._process.send_signal(signal.SIGTERM)
+
+    def stop(self, timeout: float = STOP_TIMEOUT_SECONDS) -> None:
         process, self._process = self._process, None
         if process is None:
             return
@@ -160,7 +174,7 @@ class EmbeddedNatsServer:
             # SIGTERM lets the server flush and close the store; SIGKILL only if it hangs.
             process.send_signal(signal.SIGTERM)
             try:
-                process.wait(timeout=STOP_TIMEOUT_SECONDS)
+                process.wait(timeout=max(timeout, 0.1))
             except subprocess.TimeoutExpired:
                 log.warning("nats_server_killed", pid=process.pid)
                 process.kill()

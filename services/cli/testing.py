@@ -73,6 +73,29 @@ class RunningSamlad:
                 self.urls[name] = url
         raise TimeoutError(f"samlad up did not say it was up within {timeout} s")
 
+    def wait_for_line(self, prefix: str, timeout: float = START_TIMEOUT_SECONDS) -> str:
+        """The next line `samlad up` prints that starts with ``prefix``."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = self._lines.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            if line is None:
+                raise RuntimeError(f"samlad up exited with {self.process.wait()}")
+            if line.startswith(prefix):
+                return line
+        raise TimeoutError(f"samlad up did not print {prefix!r} within {timeout} s")
+
+    def child_pid(self, argv_part: str) -> int:
+        """The pid of the child whose command line holds ``argv_part`` (Linux /proc)."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        for pid in children.read_text().split():
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+            if argv_part in cmdline:
+                return int(pid)
+        raise LookupError(f"no child of samlad up runs {argv_part!r}")
+
     def stop(self) -> int:
         """SIGTERM and the exit code; killed if it does not stop in time."""
         if self.process.poll() is None:
