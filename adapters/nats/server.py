@@ -69,6 +69,10 @@ class EmbeddedNatsServer:
         self._process: subprocess.Popen[bytes] | None = None
 
     @property
+    def server_dir(self) -> Path:
+        return self.settings.server_dir
+
+    @property
     def url(self) -> str:
         if self._port is None:
             raise NatsServerError("server not started")
@@ -81,7 +85,7 @@ class EmbeddedNatsServer:
 
     @property
     def log_file(self) -> Path:
-        return self.settings.server_dir / "nats.log"
+        return self.server_dir / "nats.log"
 
     @property
     def running(self) -> bool:
@@ -111,42 +115,54 @@ class EmbeddedNatsServer:
                     raise
                 log.warning("nats_server_start_retried", attempt=attempt)
 
-    def _start_once(self, port: int, monitor_port: int) -> None:
-        server_dir = self.settings.server_dir
-        server_dir.mkdir(parents=True, exist_ok=True)
-        keys = ensure_credentials(self.settings.credentials_dir)
-        config = server_dir / "nats.conf"
-        config.write_text(
-            render_embedded(
-                store_dir=server_dir / "jetstream",
-                log_file=self.log_file,
-                port=port,
-                monitor_port=monitor_port,
-                public_keys=keys,
-                partitions=self.settings.partitions,
-            )
+    def _config(self, port: int, monitor_port: int) -> str:
+        return render_embedded(
+            store_dir=self.server_dir / "jetstream",
+            log_file=self.log_file,
+            port=port,
+            monitor_port=monitor_port,
+            public_keys=ensure_credentials(self.settings.credentials_dir),
+            partitions=self.settings.partitions,
         )
+
+    def _start_once(self, port: int, monitor_port: int) -> None:
+        self.spawn(port, monitor_port)
+        assert self._process is not None  # set by spawn
+        self._wait_ready(self._process)
+        log.info("nats_server_started", url=self.url, pid=self._process.pid)
+
+    def spawn(self, port: int, monitor_port: int) -> None:
+        """Start the process without waiting for it to be ready (see ``wait_ready``)."""
+        server_dir = self.server_dir
+        server_dir.mkdir(parents=True, exist_ok=True)
+        config = server_dir / "nats.conf"
+        config.write_text(self._config(port, monitor_port))
         self._port, self._monitor_port = port, monitor_port
         # Output goes to a file: a pipe nobody reads could fill up and stall the server.
         with self._stderr_file.open("wb") as stderr:
-            process = subprocess.Popen(
+            self._process = subprocess.Popen(
                 [str(find_binary()), "-c", str(config)],
                 stdin=subprocess.DEVNULL,
                 stdout=stderr,
                 stderr=stderr,
             )
-        self._process = process
-        self._wait_ready(process)
-        log.info("nats_server_started", url=self.url, pid=process.pid)
+
+    def wait_ready(self) -> None:
+        if self._process is None:
+            raise NatsServerError("server not started")
+        self._wait_ready(self._process)
+
+    # A lone node is healthy once JetStream can take writes.
+    _health_path = "/healthz"
 
     @property
     def _stderr_file(self) -> Path:
-        return self.settings.server_dir / "nats.stderr"
+        return self.server_dir / "nats.stderr"
 
     def _wait_ready(self, process: subprocess.Popen[bytes]) -> None:
         # /healthz answers 200 only once JetStream is up, so a ready server can take
         # writes; polling it beats any fixed sleep on a slow or busy machine.
-        health = f"http://127.0.0.1:{self._monitor_port}/healthz"
+        health = f"http://127.0.0.1:{self._monitor_port}{self._health_path}"
         deadline = time.monotonic() + READY_TIMEOUT_SECONDS
         while time.monotonic() < deadline:
             if process.poll() is not None:

@@ -9,6 +9,7 @@ request (Ctrl-C, SIGTERM) stops the whole: services first, then the broker, boun
 
 from __future__ import annotations
 
+import ctypes
 import signal
 import subprocess
 import time
@@ -24,6 +25,7 @@ MAX_BACKOFF_SECONDS = 30.0
 STABLE_AFTER_SECONDS = 30.0
 STOP_TIMEOUT_SECONDS = 15.0
 POLL_SECONDS = 0.2
+PR_SET_PDEATHSIG = 1
 
 
 class Child(Protocol):
@@ -42,6 +44,19 @@ class Child(Protocol):
     def wait_stopped(self, timeout: float) -> None: ...
 
 
+def die_with_parent() -> None:
+    """In the child before exec: SIGTERM when the supervisor dies, even by SIGKILL.
+
+    Without it a killed `samlad up` leaves its services running, holding ports and
+    database connections. (Linux prctl PR_SET_PDEATHSIG; elsewhere a no-op.)
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
+
+
 class ProcessChild:
     """A command as a child process, its output appended to ``log``."""
 
@@ -56,7 +71,8 @@ class ProcessChild:
         self._log.parent.mkdir(parents=True, exist_ok=True)
         with self._log.open("ab") as out:
             self.process = subprocess.Popen(
-                self._argv, env=self._env, stdout=out, stderr=out, stdin=subprocess.DEVNULL
+                self._argv, env=self._env, stdout=out, stderr=out, stdin=subprocess.DEVNULL,
+                preexec_fn=die_with_parent,  # noqa: PLW1509 - prctl only, async-signal-safe
             )
 
     @property
