@@ -64,8 +64,13 @@ def _log_read(request: AnyRequest, person_ref: FromPath[str], what: str) -> None
              role=str(principal.role) if principal else None)
 
 
-def _case(reader: CaseReader, person_ref: FromPath[str]) -> Case:
-    case = reader.find(person_ref)
+AfterQuery = Annotated[str | None, QueryParameter(
+    query="after", description="an event id (a command's `position`): wait until the case "
+    "holds it (read your writes); 503 problem+json saying how stale if not within 5 s")]
+
+
+def _case(reader: CaseReader, person_ref: FromPath[str], after: str | None = None) -> Case:
+    case = reader.find(person_ref) if after is None else reader.find_after(person_ref, after)
     if case is None:
         raise NotFoundException(f"no case for person {person_ref}")
     return case
@@ -119,9 +124,11 @@ def coordination_router(
 
     @get("/cases/{person_ref:str}", sync_to_thread=True, tags=["cases"],
          summary="The shared case of one person")
-    def get_case(request: AnyRequest, person_ref: FromPath[str]) -> CaseView:
+    def get_case(
+        request: AnyRequest, person_ref: FromPath[str], after: AfterQuery = None,
+    ) -> CaseView:
         _log_read(request, person_ref, "case")
-        return case_view(_case(reader, person_ref), viewer_of(request.scope.get("user")))
+        return case_view(_case(reader, person_ref, after), viewer_of(request.scope.get("user")))
 
     @get("/cases/{person_ref:str}/timeline", sync_to_thread=True, tags=["cases"],
          summary="The case's unified timeline, paged, filtered by agency and time")
@@ -133,10 +140,11 @@ def coordination_router(
         time_to: Annotated[datetime | None, QueryParameter(query="to")] = None,
         offset: Annotated[int, QueryParameter(ge=0)] = 0,
         limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = 100,
+        after: AfterQuery = None,
     ) -> TimelinePage:
         _log_read(request, person_ref, "timeline")
         viewer = viewer_of(request.scope.get("user"))
-        entries = timeline(app, _case(reader, person_ref), viewer, sealer)
+        entries = timeline(app, _case(reader, person_ref, after), viewer, sealer)
         if agency:
             entries = [e for e in entries if e.agency == agency]
         if time_from:

@@ -86,6 +86,14 @@ class CoordinationApplication(StoredApplication):
             self._commit(cases, now, None)
         return len(cases)
 
+    def applied_at(self) -> dict[str, str]:
+        """Per producer, when this store last applied one of its events (how stale)."""
+        rows = self.process_recorder.query(  # type: ignore[attr-defined]
+            "SELECT producer, MAX(seen_at) AS seen_at FROM {producer_positions} "
+            "GROUP BY producer", [],
+        )
+        return {row["producer"]: row["seen_at"] for row in rows}
+
     def find_gaps(self, seen_before: datetime) -> list[dict[str, Any]]:
         """Positions a producer published before one we saw, yet never arrived here."""
         return self.process_recorder.query(  # type: ignore[attr-defined]

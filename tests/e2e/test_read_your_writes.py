@@ -1,0 +1,62 @@
+"""Read your writes: a command answers a position; the shared case waits for it.
+
+Right after a command, `GET /cases/{ref}?after=<position>` (and the timeline) answers
+with the command applied, no polling; a position the case never gets answers 503
+problem+json saying when each producer's events were last applied.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import httpx
+import pytest
+
+from adapters.auth.testing import auth_headers
+from services.cli.testing import RunningSamlad, clean_env
+from services.demo.personnummer import personnummer
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def running(tmp_path: Path) -> Iterator[RunningSamlad]:
+    samlad = RunningSamlad(tmp_path / "samlad", clean_env())
+    try:
+        yield samlad.wait_until_up()
+    finally:
+        samlad.kill()
+
+
+def test_a_read_after_a_commands_position_shows_the_command(running: RunningSamlad) -> None:
+    headers = auth_headers(running, "kommun")
+    with (
+        httpx.Client(base_url=running.urls["kommun"], headers=headers, timeout=10) as kommun,
+        httpx.Client(base_url=running.urls["coordination"], headers=headers,
+                     timeout=10) as cases,
+    ):
+        enrolled = kommun.post("/persons", json={
+            "personnummer": personnummer(date(1981, 12, 18), 987), "kommun": "Lund",
+            "gender": "kvinna", "birth_year": 1981}).json()
+        person_ref, position = enrolled["person_ref"], enrolled["position"]
+        assert position
+
+        case = cases.get(f"/cases/{person_ref}", params={"after": position})
+        assert case.status_code == 200, case.text
+        assert case.json()["state"]["enrolled_by"] == "kommun"
+
+        started = kommun.post(f"/persons/{person_ref}/interventions",
+                              json={"intervention_type": "arbetstraning"}).json()
+        page = cases.get(f"/cases/{person_ref}/timeline", params={"after": started["position"]})
+        assert page.status_code == 200, page.text
+        assert started["position"] in {item["event_id"] for item in page.json()["items"]}
+
+        never = cases.get(f"/cases/{person_ref}", params={"after": str(uuid.uuid4())})
+    assert never.status_code == 503
+    assert never.headers["content-type"].startswith("application/problem+json")
+    assert never.headers["retry-after"]
+    assert "urn:samlad:kommun" in never.json()["last_applied_at"]
+    assert running.stop() == 0
