@@ -22,7 +22,7 @@ from adapters.store.read_models import Change
 from domain.case.aggregate import Case
 from domain.case.facts import Fact
 from domain.case.policy import RulePolicy
-from services.coordination.read_model import changes_for, instant
+from services.coordination.read_model import changes_for, instant, partition_applied
 
 
 class CoordinationApplication(StoredApplication):
@@ -70,6 +70,9 @@ class CoordinationApplication(StoredApplication):
                         person_ref=person_ref
                     )
                 recorded += case.record(fact)
+            if tracking is not None:
+                extra = [*extra, partition_applied(
+                    tracking.application_name, tracking.notification_id, now)]
             self._commit(list(cases.values()), now, tracking, extra)
             return recorded
 
@@ -93,6 +96,13 @@ class CoordinationApplication(StoredApplication):
             "GROUP BY producer", [],
         )
         return {row["producer"]: row["seen_at"] for row in rows}
+
+    def applied_by_partition(self) -> dict[str, str]:
+        """Per partition consumer, when it last committed (a few rows: one a partition)."""
+        rows = self.process_recorder.query(  # type: ignore[attr-defined]
+            "SELECT consumer, applied_at FROM {partition_applied}", [],
+        )
+        return {row["consumer"]: row["applied_at"] for row in rows}
 
     def find_gaps(self, seen_before: datetime) -> list[dict[str, Any]]:
         """Positions a producer published before one we saw, yet never arrived here."""

@@ -4,7 +4,8 @@ The production topology on one machine (3 TLS JetStream nodes, R3 streams, Postg
 four agencies, two coordination replicas splitting the partitions). A load of kommun
 commands runs over HTTP; the events stream's leader node and one coordination replica
 are SIGKILLed in the middle and restarted by the supervisor; afterwards every command
-that was answered 2xx shows in its person's shared case exactly once.
+that was answered 2xx shows in its person's shared case exactly once. During the
+outage the other replica answers reads with how fresh each partition is.
 """
 
 from __future__ import annotations
@@ -121,6 +122,13 @@ def test_a_cluster_losing_its_stream_leader_and_a_replica_keeps_every_command_on
     replica_port = cluster.urls["coordination-a"].rsplit(":", 1)[1]
     os.kill(cluster.child_pid(f"--port {replica_port}"), signal.SIGKILL)
     load.round()  # during the election and the replica's absence
+    # Meanwhile the other replica answers every case, saying how fresh each partition is.
+    some_person = next(iter(load.accepted))
+    read = httpx.get(f"{cluster.urls['coordination-b']}/cases/{some_person}",
+                     headers=auth_headers(cluster, "kommun"), timeout=10)
+    assert read.status_code == 200, read.text
+    assert {"p0", "p1", "p2", "p3"} <= {
+        part.split("=")[0].strip() for part in read.headers["samlad-applied-at"].split(",")}
     wait_restarted(cluster, {f"nats-{leader}", "coordination-a"})
     load.round()
 

@@ -47,6 +47,8 @@ def test_a_read_after_a_commands_position_shows_the_command(running: RunningSaml
         case = cases.get(f"/cases/{person_ref}", params={"after": position})
         assert case.status_code == 200, case.text
         assert case.json()["state"]["enrolled_by"] == "kommun"
+        # How fresh: every partition that has applied anything, with when.
+        assert "=" in case.headers["samlad-applied-at"]
 
         started = kommun.post(f"/persons/{person_ref}/interventions",
                               json={"intervention_type": "arbetstraning"}).json()
