@@ -41,7 +41,7 @@ class ClusterNode(EmbeddedNatsServer):
         self, settings: NatsSettings, *, name: str, ports: NodePorts, peers: list[str],
         tls: TlsFiles,
     ) -> None:
-        super().__init__(settings, port=ports.client)
+        super().__init__(settings, port=ports.client, die_with_parent=True)
         self.name = name
         self._monitor_port = ports.monitor
         self._ports = ports

@@ -21,6 +21,7 @@ from typing import Self
 
 import structlog
 
+from adapters.lifetime import die_with_parent
 from adapters.nats.config import render_embedded
 from adapters.nats.credentials import ensure_credentials
 from adapters.nats.settings import NatsSettings
@@ -61,8 +62,12 @@ class EmbeddedNatsServer:
     dir keeps streams and messages.
     """
 
-    def __init__(self, settings: NatsSettings, *, port: int | None = None) -> None:
+    def __init__(
+        self, settings: NatsSettings, *, port: int | None = None, die_with_parent: bool = False
+    ) -> None:
         self.settings = settings
+        # Under `samlad up` the server must not outlive it (adapters/lifetime.py).
+        self._die_with_parent = die_with_parent
         self._requested_port = port
         self._port: int | None = None
         self._monitor_port: int | None = None
@@ -145,6 +150,7 @@ class EmbeddedNatsServer:
                 stdin=subprocess.DEVNULL,
                 stdout=stderr,
                 stderr=stderr,
+                preexec_fn=die_with_parent if self._die_with_parent else None,  # noqa: PLW1509
             )
 
     def wait_ready(self) -> None:

@@ -9,7 +9,6 @@ request (Ctrl-C, SIGTERM) stops the whole: services first, then the broker, boun
 
 from __future__ import annotations
 
-import ctypes
 import signal
 import subprocess
 import time
@@ -17,6 +16,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
 
+from adapters.lifetime import die_with_parent
 from adapters.nats.server import EmbeddedNatsServer
 
 FIRST_BACKOFF_SECONDS = 1.0
@@ -25,7 +25,6 @@ MAX_BACKOFF_SECONDS = 30.0
 STABLE_AFTER_SECONDS = 30.0
 STOP_TIMEOUT_SECONDS = 15.0
 POLL_SECONDS = 0.2
-PR_SET_PDEATHSIG = 1
 
 
 class Child(Protocol):
@@ -42,19 +41,6 @@ class Child(Protocol):
     def terminate(self) -> None: ...
 
     def wait_stopped(self, timeout: float) -> None: ...
-
-
-def die_with_parent() -> None:
-    """In the child before exec: SIGTERM when the supervisor dies, even by SIGKILL.
-
-    Without it a killed `samlad up` leaves its services running, holding ports and
-    database connections. (Linux prctl PR_SET_PDEATHSIG; elsewhere a no-op.)
-    """
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    except (OSError, AttributeError):
-        pass
 
 
 class ProcessChild:

@@ -62,34 +62,32 @@ class RunningSamlad:
         self._lines.put(None)
 
     def wait_until_up(self, timeout: float = START_TIMEOUT_SECONDS) -> RunningSamlad:
+        """Until it says it is up; the ``name url`` lines before fill ``urls``."""
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                line = self._lines.get(timeout=0.5)
-            except queue.Empty:
-                continue
-            if line is None:
-                raise RuntimeError(f"samlad up exited with {self.process.wait()} before up")
-            if line.startswith("samlad is up"):
-                return self
+        while not (line := self._next_line(deadline, "samlad is up")).startswith("samlad is up"):
             name, _, url = line.partition(" ")
             if "://" in url:
                 self.urls[name] = url
-        raise TimeoutError(f"samlad up did not say it was up within {timeout} s")
+        return self
 
     def wait_for_line(self, prefix: str, timeout: float = START_TIMEOUT_SECONDS) -> str:
         """The next line `samlad up` prints that starts with ``prefix``."""
         deadline = time.monotonic() + timeout
+        while not (line := self._next_line(deadline, prefix)).startswith(prefix):
+            pass
+        return line
+
+    def _next_line(self, deadline: float, awaited: str) -> str:
         while time.monotonic() < deadline:
             try:
                 line = self._lines.get(timeout=0.5)
             except queue.Empty:
                 continue
             if line is None:
-                raise RuntimeError(f"samlad up exited with {self.process.wait()}")
-            if line.startswith(prefix):
-                return line
-        raise TimeoutError(f"samlad up did not print {prefix!r} within {timeout} s")
+                raise RuntimeError(f"samlad up exited with {self.process.wait()} "
+                                   f"before printing {awaited!r}")
+            return line
+        raise TimeoutError(f"samlad up did not print {awaited!r} in time")
 
     def child_pid(self, argv_part: str) -> int:
         """The pid of the child whose command line holds ``argv_part`` (Linux /proc)."""

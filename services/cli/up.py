@@ -94,7 +94,7 @@ def up(
     stopping = stop_requests()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     supervisor = Supervisor(say)
-    server = EmbeddedNatsServer(settings.nats)
+    server = EmbeddedNatsServer(settings.nats, die_with_parent=True)
     server.start()
     supervisor.add(NatsChild("nats", server))
     try:

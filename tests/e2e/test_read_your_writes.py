@@ -8,34 +8,23 @@ problem+json saying when each producer's events were last applied.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import httpx
 import pytest
 
 from adapters.auth.testing import auth_headers
-from services.cli.testing import RunningSamlad, clean_env
+from services.cli.testing import RunningSamlad
 from services.demo.personnummer import personnummer
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def running(tmp_path: Path) -> Iterator[RunningSamlad]:
-    samlad = RunningSamlad(tmp_path / "samlad", clean_env())
-    try:
-        yield samlad.wait_until_up()
-    finally:
-        samlad.kill()
-
-
-def test_a_read_after_a_commands_position_shows_the_command(running: RunningSamlad) -> None:
-    headers = auth_headers(running, "kommun")
+def test_a_read_after_a_commands_position_shows_the_command(samlad_up: RunningSamlad) -> None:
+    headers = auth_headers(samlad_up, "kommun")
     with (
-        httpx.Client(base_url=running.urls["kommun"], headers=headers, timeout=10) as kommun,
-        httpx.Client(base_url=running.urls["coordination"], headers=headers,
+        httpx.Client(base_url=samlad_up.urls["kommun"], headers=headers, timeout=10) as kommun,
+        httpx.Client(base_url=samlad_up.urls["coordination"], headers=headers,
                      timeout=10) as cases,
     ):
         enrolled = kommun.post("/persons", json={
@@ -61,4 +50,4 @@ def test_a_read_after_a_commands_position_shows_the_command(running: RunningSaml
     assert never.headers["content-type"].startswith("application/problem+json")
     assert never.headers["retry-after"]
     assert "urn:samlad:kommun" in never.json()["last_applied_at"]
-    assert running.stop() == 0
+    assert samlad_up.stop() == 0

@@ -12,7 +12,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -30,15 +29,6 @@ RECOVERED_WITHIN_SECONDS = 90.0
 EXITS_WITHIN_SECONDS = 10.0
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def running(tmp_path: Path) -> Iterator[RunningSamlad]:
-    samlad = RunningSamlad(tmp_path / "samlad", clean_env())
-    try:
-        yield samlad.wait_until_up()
-    finally:
-        samlad.kill()
 
 
 def enrol_until_accepted(samlad: RunningSamlad, personnummer: str) -> str:
@@ -76,19 +66,19 @@ def wait_case(samlad: RunningSamlad, person_ref: str) -> None:
 
 
 def test_a_killed_service_and_a_killed_nats_server_are_restarted_and_commands_flow_again(
-    running: RunningSamlad,
+    samlad_up: RunningSamlad,
 ) -> None:
-    os.kill(running.child_pid("serve kommun"), signal.SIGKILL)
-    assert running.wait_for_line("kommun exited").endswith("s")
-    running.wait_for_line("kommun restarted")
-    wait_case(running, enrol_until_accepted(running, personnummer(date(1981, 12, 18), 987)))
+    os.kill(samlad_up.child_pid("serve kommun"), signal.SIGKILL)
+    assert samlad_up.wait_for_line("kommun exited").endswith("s")
+    samlad_up.wait_for_line("kommun restarted")
+    wait_case(samlad_up, enrol_until_accepted(samlad_up, personnummer(date(1981, 12, 18), 987)))
 
-    os.kill(running.child_pid("nats-server"), signal.SIGKILL)
-    running.wait_for_line("nats exited")
-    running.wait_for_line("nats restarted")
-    wait_case(running, enrol_until_accepted(running, personnummer(date(1990, 1, 1), 234)))
+    os.kill(samlad_up.child_pid("nats-server"), signal.SIGKILL)
+    samlad_up.wait_for_line("nats exited")
+    samlad_up.wait_for_line("nats restarted")
+    wait_case(samlad_up, enrol_until_accepted(samlad_up, personnummer(date(1990, 1, 1), 234)))
 
-    assert running.stop() == 0
+    assert samlad_up.stop() == 0
 
 
 def serve(service: str, data_dir: Path, nats_url: str) -> tuple[subprocess.Popen[bytes], str]:
