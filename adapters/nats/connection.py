@@ -92,7 +92,11 @@ async def connect(
         reconnected_cb=reconnected_cb,
     ))
     # nats-py retries the first connection forever: stop at once on a refusal instead.
-    await asyncio.wait({connecting, refused}, return_when=asyncio.FIRST_COMPLETED)
+    try:
+        await asyncio.wait({connecting, refused}, return_when=asyncio.FIRST_COMPLETED)
+    except asyncio.CancelledError:
+        connecting.cancel()  # a stop while the broker is away: no attempt left behind
+        raise
     if not connecting.done():
         connecting.cancel()
         with contextlib.suppress(BaseException):

@@ -26,7 +26,8 @@ from services.demo.personnummer import personnummer
 
 # Bounds for a condition to hold, not measurements: generous on a loaded machine.
 RECOVERED_WITHIN_SECONDS = 90.0
-EXITS_WITHIN_SECONDS = 10.0
+# Within the supervisor's own stop bound (services/cli/supervisor.py), on a loaded machine.
+EXITS_WITHIN_SECONDS = 15.0
 
 pytestmark = pytest.mark.slow
 
