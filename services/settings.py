@@ -8,7 +8,7 @@ from pathlib import Path
 
 import msgspec
 
-from adapters.nats.settings import NatsSettings
+from adapters.nats.settings import DEFAULT_LEASE_TTL_SECONDS, NatsSettings
 from adapters.store.settings import StoreSettings
 
 SERVICES = ("kommun", "af", "fk", "region", "coordination")
@@ -25,7 +25,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     database_namespace: str = ""
     nats_url: str | None = None
     nats_replicas: int = 1
+    nats_lease_ttl: float = DEFAULT_LEASE_TTL_SECONDS
+    nats_ca: Path | None = None
     partitions: int = 4
+    # The partitions this coordination replica consumes (``SAMLAD_PARTITIONS_OWNED``,
+    # "0,1"); None: all of them. Replicas must split them without overlap.
+    partitions_owned: tuple[int, ...] | None = None
     log_level: str = "INFO"
     log_json: bool = True
     traces_exporter: str | None = None
@@ -46,6 +51,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "nats_replicas": int(env.get("SAMLAD_NATS_REPLICAS",
                                          "3" if env.get("SAMLAD_NATS_URL") else "1")),
             "partitions": int(env.get("SAMLAD_NATS_PARTITIONS", "4")),
+            "partitions_owned": _partition_list(env.get("SAMLAD_PARTITIONS_OWNED", "")),
+            "nats_lease_ttl": float(env.get("SAMLAD_NATS_LEASE_TTL",
+                                            str(DEFAULT_LEASE_TTL_SECONDS))),
+            "nats_ca": Path(env["SAMLAD_NATS_CA"]) if env.get("SAMLAD_NATS_CA") else None,
             "log_level": env.get("SAMLAD_LOG_LEVEL", "INFO"),
             "log_json": env.get("SAMLAD_LOG_FORMAT", "json") == "json",
             "traces_exporter": env.get("OTEL_TRACES_EXPORTER") or None,
@@ -53,6 +62,16 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
+
+    @property
+    def owned_partitions(self) -> list[int]:
+        if self.partitions_owned is None:
+            return list(range(self.partitions))
+        outside = [p for p in self.partitions_owned if not 0 <= p < self.partitions]
+        if outside:
+            raise ValueError(f"SAMLAD_PARTITIONS_OWNED names partitions outside "
+                             f"0..{self.partitions - 1}: {outside}")
+        return list(self.partitions_owned)
 
     def url_of(self, service: str) -> str:
         return f"http://{self.host}:{self.ports[service]}"
@@ -68,9 +87,16 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     def nats(self) -> NatsSettings:
         return NatsSettings(
             data_dir=self.data_dir, url=self.nats_url, replicas=self.nats_replicas,
-            partitions=self.partitions,
+            partitions=self.partitions, lease_ttl=self.nats_lease_ttl, ca=self.nats_ca,
         )
 
     @property
     def pseudonym_key_file(self) -> Path:
         return self.data_dir / "keys" / "pseudonym.key"
+
+
+def _partition_list(text: str) -> tuple[int, ...] | None:
+    """ "0,1" → (0, 1); blank → None (all partitions)."""
+    if not text.strip():
+        return None
+    return tuple(int(part) for part in text.split(",") if part.strip())

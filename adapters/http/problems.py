@@ -30,11 +30,30 @@ def _rule_violation(exc: AgencyRuleViolation) -> ProblemDetailsException:
     )
 
 
+class Stale(Exception):
+    """A read that cannot be answered fresh in time; ``behind`` says how stale it is."""
+
+    def __init__(self, detail: str, behind: dict[str, Any], retry_after: int = 1) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.behind = behind
+        self.retry_after = retry_after
+
+
+def _stale(exc: Stale) -> ProblemDetailsException:
+    return ProblemDetailsException(
+        status_code=503, type_=_PROBLEM_BASE + "not-yet-applied",
+        title="The read is not fresh yet", detail=exc.detail, extra=exc.behind,
+        headers={"Retry-After": str(exc.retry_after)},
+    )
+
+
 def problem_details_plugin() -> ProblemDetailsPlugin:
     """Every HTTP error, validation included, answers as application/problem+json."""
     return ProblemDetailsPlugin(
         ProblemDetailsConfig(
             enable_for_all_http_exceptions=True,
-            exception_to_problem_detail_map={AgencyRuleViolation: _rule_violation},
+            exception_to_problem_detail_map={AgencyRuleViolation: _rule_violation,
+                                             Stale: _stale},
         )
     )

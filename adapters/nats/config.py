@@ -11,6 +11,7 @@ import msgspec
 from adapters.nats.permissions import permissions_for
 
 ACCOUNT = "SAMLAD"
+CLUSTER = "samlad"
 
 
 def _q(value: str) -> str:
@@ -56,12 +57,18 @@ def render_embedded(
         f"listen: {_q(f'127.0.0.1:{port}')}\n"
         f"http: {_q(f'127.0.0.1:{monitor_port}')}\n"
         f"log_file: {_q(str(log_file))}\n"
+        + _jetstream(store_dir) + render_accounts(public_keys, partitions=partitions)
+    )
+
+
+def _jetstream(store_dir: Path) -> str:
+    return (
         "jetstream {\n"
         f"  store_dir: {_q(str(store_dir))}\n"
         # Jepsen (2025): with the default periodic fsync, acknowledged writes were lost
-        # after power failure. Acks must mean "on disk".
+        # after power failure. Acks must mean "on disk" on each replica.
         "  sync_interval: always\n"
-        "}\n" + render_accounts(public_keys, partitions=partitions)
+        "}\n"
     )
 
 
@@ -77,11 +84,14 @@ class ClusterNode(msgspec.Struct, frozen=True, kw_only=True):
     tls_dir: str
     accounts_file: str = "./accounts.conf"
     cluster: str = "samlad"
+    # Where the node logs; none: to its standard error (a container's log).
+    log_file: str | None = None
 
 
 def render_node(node: ClusterNode, *, header: str = "") -> str:
     """A production node: TLS for clients and (verified) routes, sync always, accounts.
 
+    The one source of every node's config: ``deploy/nats/`` and ``samlad up --cluster``.
     ``header`` is prepended as comment lines (what the file is, how clients connect).
     """
     tls = node.tls_dir.rstrip("/")
@@ -93,7 +103,8 @@ def render_node(node: ClusterNode, *, header: str = "") -> str:
         f"listen: {_q(node.listen)}\n"
         "# Monitoring (/healthz, /jsz): keep it off the public network.\n"
         f"http: {_q(node.monitor)}\n"
-        "\n"
+        + (f"log_file: {_q(node.log_file)}\n" if node.log_file else "")
+        + "\n"
         "# Every connection is encrypted; nkeys authenticate, TLS keeps the traffic private.\n"
         "tls {\n"
         f"  cert_file: {_q(f'{tls}/server.crt')}\n"

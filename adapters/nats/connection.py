@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import ssl
 from collections.abc import Awaitable, Callable
 
 import nats
@@ -17,6 +20,29 @@ log = structlog.get_logger(__name__)
 
 
 ErrorCallback = Callable[[Exception], Awaitable[None]]
+
+
+class NatsConnectError(RuntimeError):
+    """The broker is there but refuses us: retrying cannot help (TLS, credentials)."""
+
+
+def _fatal(error: Exception) -> str | None:
+    """Why ``error`` means "stop trying", or None for a broker that is merely away."""
+    if isinstance(error, ssl.SSLCertVerificationError):
+        return (f"TLS certificate of the NATS server not trusted ({error.verify_message}): "
+                "set SAMLAD_NATS_CA to the CA certificate that signed it")
+    if isinstance(error, ssl.SSLError):
+        return f"TLS with the NATS server failed ({error}): check SAMLAD_NATS_CA and the url"
+    if "authorization violation" in str(error).lower():
+        return "the NATS server refused these credentials (authorization violation)"
+    return None
+
+
+def tls_context(settings: NatsSettings) -> ssl.SSLContext | None:
+    """Servers verified against ``settings.ca`` (SAMLAD_NATS_CA); None: plain TCP."""
+    if settings.ca is None:
+        return None
+    return ssl.create_default_context(cafile=str(settings.ca))
 
 
 async def connect(
@@ -37,9 +63,13 @@ async def connect(
     if not seed.exists():
         raise FileNotFoundError(f"no NATS credentials for {service!r} at {seed}")
     bound = log.bind(service=service)
+    refused: asyncio.Future[str] = asyncio.get_running_loop().create_future()
 
     async def error_cb(error: Exception) -> None:
         bound.warning("nats_error", error=str(error), error_type=type(error).__name__)
+        reason = _fatal(error)
+        if reason is not None and not refused.done():
+            refused.set_result(reason)
         if on_error is not None:
             await on_error(error)
 
@@ -50,8 +80,9 @@ async def connect(
     async def reconnected_cb() -> None:
         bound.info("nats_reconnected")
 
-    client = await nats.connect(
+    connecting = asyncio.ensure_future(nats.connect(
         servers=settings.servers,
+        tls=tls_context(settings),
         name=name or f"samlad-{service}",
         nkeys_seed=str(seed),
         inbox_prefix=inbox_prefix(service),
@@ -60,7 +91,19 @@ async def connect(
         error_cb=error_cb,
         disconnected_cb=disconnected_cb,
         reconnected_cb=reconnected_cb,
-    )
+    ))
+    # nats-py retries the first connection forever: stop at once on a refusal instead.
+    try:
+        await asyncio.wait({connecting, refused}, return_when=asyncio.FIRST_COMPLETED)
+    except asyncio.CancelledError:
+        connecting.cancel()  # a stop while the broker is away: no attempt left behind
+        raise
+    if not connecting.done():
+        connecting.cancel()
+        with contextlib.suppress(BaseException):
+            await connecting
+        raise NatsConnectError(f"{service}: {refused.result()}")
+    client = connecting.result()
     url = client.connected_url.geturl() if client.connected_url else None
     bound.info("nats_connected", url=url)
     return client

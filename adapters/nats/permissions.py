@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import msgspec
 
+from adapters.nats.lease import lease_subjects
 from adapters.nats.names import (
     ADMIN,
     AGENCIES,
@@ -95,6 +96,8 @@ def permissions_for(service: str, *, partitions: int) -> Permissions:
                 *consumers,
                 # Gap refill: asks any agency to republish a stretch.
                 republish_subject("*"),
+                # Leases of its singleton jobs (ADR 0008): its own keys in the bucket only.
+                *lease_subjects(COORDINATION),
             ),
             subscribe=(inbox,),
         )

@@ -21,6 +21,7 @@ from typing import Self
 
 import structlog
 
+from adapters.lifetime import die_with_parent
 from adapters.nats.config import render_embedded
 from adapters.nats.credentials import ensure_credentials
 from adapters.nats.settings import NatsSettings
@@ -84,12 +85,20 @@ class EmbeddedNatsServer:
     dir keeps streams and messages.
     """
 
-    def __init__(self, settings: NatsSettings, *, port: int | None = None) -> None:
+    def __init__(
+        self, settings: NatsSettings, *, port: int | None = None, die_with_parent: bool = False
+    ) -> None:
         self.settings = settings
+        # Under `samlad up` the server must not outlive it (adapters/lifetime.py).
+        self._die_with_parent = die_with_parent
         self._requested_port = port
         self._port: int | None = None
         self._monitor_port: int | None = None
         self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def server_dir(self) -> Path:
+        return self.settings.server_dir
 
     @property
     def url(self) -> str:
@@ -104,64 +113,87 @@ class EmbeddedNatsServer:
 
     @property
     def log_file(self) -> Path:
-        return self.settings.server_dir / "nats.log"
+        return self.server_dir / "nats.log"
 
     @property
     def running(self) -> bool:
         return self._process is not None and self._process.poll() is None
 
+    @property
+    def exit_code(self) -> int | None:
+        return None if self._process is None else self._process.poll()
+
     def start(self) -> None:
+        """Start, or start again after a stop or a crash: on the same ports then, so the
+        clients that reconnect to the url they were given find the server again."""
         if self.running:
             return
+        port = self._requested_port or self._port
         # A free port can be taken between probing and binding: retry with a new one.
-        attempts = 1 if self._requested_port else 3
+        attempts = 1 if port else 3
         for attempt in range(1, attempts + 1):
             try:
-                self._start_once(self._requested_port or free_port(), free_port())
+                self._start_once(port or free_port(), self._monitor_port or free_port())
                 return
             except NatsServerError:
                 self.stop()
+                if not port:
+                    self._port = self._monitor_port = None
                 if attempt == attempts:
                     raise
                 log.warning("nats_server_start_retried", attempt=attempt)
 
-    def _start_once(self, port: int, monitor_port: int) -> None:
-        server_dir = self.settings.server_dir
-        server_dir.mkdir(parents=True, exist_ok=True)
-        keys = ensure_credentials(self.settings.credentials_dir)
-        config = server_dir / "nats.conf"
-        config.write_text(
-            render_embedded(
-                store_dir=server_dir / "jetstream",
-                log_file=self.log_file,
-                port=port,
-                monitor_port=monitor_port,
-                public_keys=keys,
-                partitions=self.settings.partitions,
-            )
+    def _config(self, port: int, monitor_port: int) -> str:
+        return render_embedded(
+            store_dir=self.server_dir / "jetstream",
+            log_file=self.log_file,
+            port=port,
+            monitor_port=monitor_port,
+            public_keys=ensure_credentials(self.settings.credentials_dir),
+            partitions=self.settings.partitions,
         )
+
+    def _start_once(self, port: int, monitor_port: int) -> None:
+        self.spawn(port, monitor_port)
+        assert self._process is not None  # set by spawn
+        self.wait_ready()
+        log.info("nats_server_started", url=self.url, pid=self._process.pid)
+
+    def spawn(self, port: int, monitor_port: int) -> None:
+        """Start the process without waiting for it to be ready (see ``wait_ready``)."""
+        server_dir = self.server_dir
+        server_dir.mkdir(parents=True, exist_ok=True)
+        config = server_dir / "nats.conf"
+        config.write_text(self._config(port, monitor_port))
         self._port, self._monitor_port = port, monitor_port
         # Output goes to a file: a pipe nobody reads could fill up and stall the server.
         with self._stderr_file.open("wb") as stderr:
-            process = subprocess.Popen(
+            self._process = subprocess.Popen(
                 [str(find_binary()), "-c", str(config)],
                 stdin=subprocess.DEVNULL,
                 stdout=stderr,
                 stderr=stderr,
+                preexec_fn=die_with_parent if self._die_with_parent else None,  # noqa: PLW1509
             )
-        self._process = process
-        self._wait_ready(process)
+
+    def wait_ready(self) -> None:
+        if self._process is None:
+            raise NatsServerError("server not started")
+        self._wait_ready(self._process)
+        # Where the auditor's tools find the running server (removed again on stop).
         url_file(self.settings).write_text(self.url + "\n")
-        log.info("nats_server_started", url=self.url, pid=process.pid)
+
+    # A lone node is healthy once JetStream can take writes.
+    _health_path = "/healthz"
 
     @property
     def _stderr_file(self) -> Path:
-        return self.settings.server_dir / "nats.stderr"
+        return self.server_dir / "nats.stderr"
 
     def _wait_ready(self, process: subprocess.Popen[bytes]) -> None:
         # /healthz answers 200 only once JetStream is up, so a ready server can take
         # writes; polling it beats any fixed sleep on a slow or busy machine.
-        health = f"http://127.0.0.1:{self._monitor_port}/healthz"
+        health = f"http://127.0.0.1:{self._monitor_port}{self._health_path}"
         deadline = time.monotonic() + READY_TIMEOUT_SECONDS
         while time.monotonic() < deadline:
             if process.poll() is not None:
@@ -176,7 +208,12 @@ class EmbeddedNatsServer:
             time.sleep(_POLL_SECONDS)
         raise NatsServerError(f"nats-server not ready within {READY_TIMEOUT_SECONDS}s")
 
-    def stop(self) -> None:
+    def terminate(self) -> None:
+        """Ask the server to stop (SIGTERM) without waiting; ``stop`` waits."""
+        if self._process is not None and self._process.poll() is None:
+            self._process.send_signal(signal.SIGTERM)
+
+    def stop(self, timeout: float = STOP_TIMEOUT_SECONDS) -> None:
         process, self._process = self._process, None
         if process is None:
             return
@@ -185,7 +222,7 @@ class EmbeddedNatsServer:
             # SIGTERM lets the server flush and close the store; SIGKILL only if it hangs.
             process.send_signal(signal.SIGTERM)
             try:
-                process.wait(timeout=STOP_TIMEOUT_SECONDS)
+                process.wait(timeout=max(timeout, 0.1))
             except subprocess.TimeoutExpired:
                 log.warning("nats_server_killed", pid=process.pid)
                 process.kill()

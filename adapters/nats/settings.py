@@ -14,6 +14,8 @@ import msgspec
 # server keeps one id per message for the window: ~600k ids at 1,000 msg/s, a few MB.
 DEFAULT_DUPLICATE_WINDOW_SECONDS = 600.0
 DEFAULT_PARTITIONS = 4
+# A replica that dies hands its singleton jobs on after at most this long (ADR 0008).
+DEFAULT_LEASE_TTL_SECONDS = 10.0
 
 
 class NatsSettings(msgspec.Struct, frozen=True, kw_only=True):
@@ -28,6 +30,9 @@ class NatsSettings(msgspec.Struct, frozen=True, kw_only=True):
     replicas: int = 1
     duplicate_window: float = DEFAULT_DUPLICATE_WINDOW_SECONDS
     partitions: int = DEFAULT_PARTITIONS
+    lease_ttl: float = DEFAULT_LEASE_TTL_SECONDS
+    # CA certificate that signed the servers' certificates (``SAMLAD_NATS_CA``): TLS on.
+    ca: Path | None = None
 
     def __post_init__(self) -> None:
         # Raised rather than asserted so the check survives `python -O`.
@@ -37,16 +42,22 @@ class NatsSettings(msgspec.Struct, frozen=True, kw_only=True):
             raise ValueError(f"partitions must be within 1..64, not {self.partitions}")
         if self.duplicate_window <= 0:
             raise ValueError("duplicate_window must be positive")
+        if self.lease_ttl < 1:
+            raise ValueError(f"lease_ttl must be at least 1 s, not {self.lease_ttl}")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], *, data_dir: Path) -> NatsSettings:
-        """Read once at start-up (``SAMLAD_NATS_URL``, ``_REPLICAS``, ``_PARTITIONS``)."""
+        """Read once at start-up (``SAMLAD_NATS_URL``, ``_REPLICAS``, ``_PARTITIONS``,
+        ``_LEASE_TTL``, ``_CA``)."""
         url = env.get("SAMLAD_NATS_URL") or None
+        ca = env.get("SAMLAD_NATS_CA") or None
         return cls(
             data_dir=data_dir,
             url=url,
             replicas=int(env.get("SAMLAD_NATS_REPLICAS", "3" if url else "1")),
             partitions=int(env.get("SAMLAD_NATS_PARTITIONS", str(DEFAULT_PARTITIONS))),
+            lease_ttl=float(env.get("SAMLAD_NATS_LEASE_TTL", str(DEFAULT_LEASE_TTL_SECONDS))),
+            ca=Path(ca) if ca else None,
         )
 
     @property

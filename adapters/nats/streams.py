@@ -24,6 +24,7 @@ from nats.js.api import (
 )
 from nats.js.errors import NotFoundError
 
+from adapters.nats.lease import LEASE_BUCKET
 from adapters.nats.names import (
     AGENCIES,
     AUDIT_STREAM,
@@ -54,7 +55,7 @@ Action = Literal["created", "updated", "unchanged"]
 
 
 class Provisioned(msgspec.Struct, frozen=True):
-    kind: Literal["stream", "consumer"]
+    kind: Literal["stream", "consumer", "bucket"]
     name: str
     action: Action
 
@@ -83,6 +84,7 @@ def _stream(settings: NatsSettings, name: str, subjects: list[str], about: str) 
         duplicate_window=settings.duplicate_window,
         retention=RetentionPolicy.LIMITS,
         discard=DiscardPolicy.OLD,
+        max_age=0.0,  # kept for ever: the server reports 0, so drift compares alike
         # Audit reads by sequence with DIRECT.GET, served by any replica.
         allow_direct=True,
         # The stream is a record other parties rely on: no one rewrites it in place.
@@ -93,6 +95,7 @@ def _stream(settings: NatsSettings, name: str, subjects: list[str], about: str) 
 
 
 def stream_configs(settings: NatsSettings) -> list[StreamConfig]:
+    """The event, dead-letter and audit streams, and the lease bucket's stream."""
     events = _stream(
         settings,
         EVENTS_STREAM,
@@ -104,7 +107,29 @@ def stream_configs(settings: NatsSettings) -> list[StreamConfig]:
         events,
         _stream(settings, DEADLETTER_STREAM, [f"{ROOT}.deadletter.>"], "Rejected events"),
         _stream(settings, AUDIT_STREAM, [f"{ROOT}.audit.>"], "Audit checkpoints"),
+        lease_bucket_config(settings),
     ]
+
+
+def lease_bucket_config(settings: NatsSettings) -> StreamConfig:
+    """The KV bucket of leases (ADR 0008): one entry a key, gone ``lease_ttl`` after its
+    last write; replicated and on disk like every stream, so a lease survives a node."""
+    return StreamConfig(
+        name=f"KV_{LEASE_BUCKET}",
+        description="Leases of singleton jobs (one owner per background job)",
+        subjects=[f"$KV.{LEASE_BUCKET}.>"],
+        storage=StorageType.FILE,
+        num_replicas=settings.replicas,
+        max_age=settings.lease_ttl,
+        max_msgs_per_subject=1,
+        retention=RetentionPolicy.LIMITS,
+        # Renewals carry no Nats-Msg-Id; the window only has to be shorter than the ttl.
+        duplicate_window=min(settings.lease_ttl, 2.0),
+        discard=DiscardPolicy.NEW,
+        allow_direct=True,
+        allow_rollup_hdrs=True,
+        deny_delete=True,
+    )
 
 
 def _pull(
@@ -160,7 +185,7 @@ def consumer_configs(
 _STREAM_FIELDS = (
     "description", "subjects", "storage", "num_replicas", "duplicate_window",
     "subject_transform", "retention", "discard", "allow_direct", "deny_delete",
-    "allow_atomic",
+    "allow_atomic", "max_age", "max_msgs_per_subject",
 )  # fmt: skip
 _CONSUMER_FIELDS = (
     "description", "filter_subjects", "deliver_policy", "ack_policy", "ack_wait",

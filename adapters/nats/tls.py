@@ -1,130 +1,120 @@
-"""TLS material for a JetStream cluster: one CA, a server and a route certificate.
+"""TLS material for a NATS cluster on one machine: a CA, a server and a route certificate.
 
-Clients verify the server certificate against the CA (``SAMLAD_NATS_CA``). Routes
-verify each other (``verify: true``), so a route certificate is presented both as a
-server and as a client: it carries serverAuth *and* clientAuth, or the routes refuse
-each other. ECDSA P-256 keys; files are PEM, keys mode 0600, existing files are kept.
+The route certificate carries clientAuth as well as serverAuth: each node dials its
+peers' routes and they verify it (``verify: true``). Keys are written 0600, once; an
+existing set is kept, so restarts and clients keep trusting the same CA.
 """
 
 from __future__ import annotations
 
+import datetime
 import ipaddress
 import os
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import msgspec
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.serialization import (
-    Encoding,
-    NoEncryption,
-    PrivateFormat,
-    load_pem_private_key,
-)
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-CA_DAYS = 3650
-LEAF_DAYS = 825
-"""The longest validity clients (browsers, Go's crypto/tls checks) still accept."""
-CERTIFICATES = ("ca", "server", "route")
+VALID_DAYS = 825
+HOSTS = ("localhost", "127.0.0.1")
+
+
+class TlsFiles(msgspec.Struct, frozen=True, kw_only=True):
+    """Where a node finds its certificates (the renderer's ``tls`` argument)."""
+
+    ca: Path
+    server_cert: Path
+    server_key: Path
+    route_cert: Path
+    route_key: Path
+
+    @classmethod
+    def in_dir(cls, directory: Path) -> TlsFiles:
+        return cls(
+            ca=directory / "ca.crt",
+            server_cert=directory / "server.crt", server_key=directory / "server.key",
+            route_cert=directory / "route.crt", route_key=directory / "route.key",
+        )
 
 
 def _name(common_name: str) -> x509.Name:
-    return x509.Name([
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Samlad"),
-        x509.NameAttribute(NameOID.COMMON_NAME, common_name),
-    ])
+    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
 
 
-def _alt_names(hosts: Sequence[str]) -> x509.SubjectAlternativeName:
+def _write_key(path: Path, key: ec.EllipticCurvePrivateKey) -> None:
+    data = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                             serialization.NoEncryption())
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as file:
+        file.write(data)
+
+
+def _leaf(
+    common_name: str, usages: list[x509.ObjectIdentifier], hosts: tuple[str, ...],
+    ca_key: ec.EllipticCurvePrivateKey, ca_cert: x509.Certificate, now: datetime.datetime,
+) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
+    key = ec.generate_private_key(ec.SECP256R1())
     names: list[x509.GeneralName] = []
     for host in hosts:
         try:
             names.append(x509.IPAddress(ipaddress.ip_address(host)))
         except ValueError:
             names.append(x509.DNSName(host))
-    return x509.SubjectAlternativeName(names)
-
-
-def _write_key(path: Path, key: ec.EllipticCurvePrivateKey) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as out:
-        out.write(key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()))
-
-
-def _certificate(
-    subject: x509.Name, key: ec.EllipticCurvePrivateKey, issuer: x509.Name,
-    issuer_key: ec.EllipticCurvePrivateKey, days: int,
-) -> x509.CertificateBuilder:
-    now = datetime.now(UTC)
-    return (
+    cert = (
         x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(issuer)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(minutes=5))
-        .not_valid_after(now + timedelta(days=days))
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()), False)
-    )
-
-
-def _load_or_make_ca(directory: Path) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
-    cert_path, key_path = directory / "ca.crt", directory / "ca.key"
-    if cert_path.exists() and key_path.exists():
-        key = load_pem_private_key(key_path.read_bytes(), password=None)
-        assert isinstance(key, ec.EllipticCurvePrivateKey)
-        return x509.load_pem_x509_certificate(cert_path.read_bytes()), key
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = _name("Samlad NATS CA")
-    cert = (
-        _certificate(name, key, name, key, CA_DAYS)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(x509.KeyUsage(
-            digital_signature=True, key_cert_sign=True, crl_sign=True,
-            content_commitment=False, key_encipherment=False, data_encipherment=False,
-            key_agreement=False, encipher_only=False, decipher_only=False), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    _write_key(key_path, key)
-    cert_path.write_bytes(cert.public_bytes(Encoding.PEM))
-    return cert, key
-
-
-def _issue(
-    directory: Path, name: str, hosts: Sequence[str], usages: list[x509.ObjectIdentifier],
-    ca: x509.Certificate, ca_key: ec.EllipticCurvePrivateKey,
-) -> None:
-    key = ec.generate_private_key(ec.SECP256R1())
-    cert = (
-        _certificate(_name(f"samlad-nats-{name}"), key, ca.subject, ca_key, LEAF_DAYS)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(_alt_names(hosts), critical=False)
+        .subject_name(_name(common_name)).issuer_name(ca_cert.subject)
+        .public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now).not_valid_after(now + datetime.timedelta(days=VALID_DAYS))
+        .add_extension(x509.SubjectAlternativeName(names), critical=False)
         .add_extension(x509.ExtendedKeyUsage(usages), critical=False)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .sign(ca_key, hashes.SHA256())
     )
-    _write_key(directory / f"{name}.key", key)
-    (directory / f"{name}.crt").write_bytes(cert.public_bytes(Encoding.PEM))
+    return key, cert
+
+
+def ensure_tls(directory: Path, hosts: tuple[str, ...] = HOSTS) -> TlsFiles:
+    """Create the CA, server and route certificates in ``directory`` unless present."""
+    files = TlsFiles.in_dir(directory)
+    if all(p.exists() for p in msgspec.structs.astuple(files)):
+        return files
+    directory.mkdir(parents=True, exist_ok=True)
+    now = datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=5)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_cert = (
+        x509.CertificateBuilder()
+        .subject_name(_name("Samlad NATS CA")).issuer_name(_name("Samlad NATS CA"))
+        .public_key(ca_key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now).not_valid_after(now + datetime.timedelta(days=VALID_DAYS))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(x509.KeyUsage(
+            digital_signature=True, key_cert_sign=True, crl_sign=True, content_commitment=False,
+            key_encipherment=False, data_encipherment=False, key_agreement=False,
+            encipher_only=False, decipher_only=False), critical=True)
+        .sign(ca_key, hashes.SHA256())
+    )
+    server = _leaf("samlad-nats", [ExtendedKeyUsageOID.SERVER_AUTH], hosts, ca_key, ca_cert, now)
+    route = _leaf("samlad-nats-route",
+                  [ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH],
+                  hosts, ca_key, ca_cert, now)
+    for (key, cert), cert_path, key_path in (
+        (server, files.server_cert, files.server_key),
+        (route, files.route_cert, files.route_key),
+    ):
+        _write_key(key_path, key)
+        cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    # The CA's key is not kept: no one can issue another certificate it vouches for.
+    files.ca.write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
+    return files
 
 
 def write_certificates(directory: Path, hosts: Sequence[str]) -> list[Path]:
-    """``ca``, ``server`` and ``route`` ``.crt``/``.key`` in ``directory``, made if missing.
+    """The files ``ensure_tls`` keeps in ``directory`` for ``hosts`` (``samlad deploy``).
 
-    ``hosts`` are the names (and IP addresses) clients and routes dial: every node's
-    name goes into both certificates, so one pair serves every node.
+    Every node's name goes into both certificates, so one pair serves every node.
     """
-    directory.mkdir(parents=True, exist_ok=True)
-    ca, ca_key = _load_or_make_ca(directory)
-    wanted = {
-        "server": [ExtendedKeyUsageOID.SERVER_AUTH],
-        # A route dials its peers as a client and is verified by them.
-        "route": [ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH],
-    }
-    for name, usages in wanted.items():
-        if not (directory / f"{name}.crt").exists() or not (directory / f"{name}.key").exists():
-            _issue(directory, name, hosts, usages, ca, ca_key)
-    return [directory / f"{name}.{ext}" for name in CERTIFICATES for ext in ("crt", "key")]
+    return list(msgspec.structs.astuple(ensure_tls(directory, tuple(hosts))))

@@ -267,7 +267,7 @@ class OutboxRelay:
                       reason=repr(error))
             count_dead_letters(self._deadletter_subject.split(".")[2])
             return [OutgoingMessage(self._deadletter_subject, notification.state, {
-                "Nats-Msg-Id": f"deadletter:{self.name}:{notification.id}",
+                "Nats-Msg-Id": f"deadletter:{self._deadletter_subject}:{notification.id}",
                 "Samlad-Reason": f"could not publish by contract: {error!r}"[:1000],
                 "Samlad-Original-Topic": notification.topic,
                 "Samlad-Original-Position": str(notification.id),

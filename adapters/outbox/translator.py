@@ -33,6 +33,14 @@ def integration_event_id(store: str, position: int) -> str:
 DataBuilder = Callable[[EventSpec, Any, str], IntegrationEvent]
 
 
+def published_event_id(agency: str, store: str, event: Any, position: int) -> str | None:
+    """The integration event id ``event`` at ``position`` is published under, if any."""
+    name = event_name(type(event))
+    if any(spec.agency == agency and spec.name == name for spec in REGISTRY.specs()):
+        return integration_event_id(store, position)
+    return None
+
+
 class ContractTranslator:
     """Translates one store's events; resolves each aggregate's person_ref once.
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import psycopg
@@ -87,6 +88,20 @@ class StoredApplication(Application[Any]):
         return recorder
 
 
+@contextmanager
+def schema_lock(database_url: str, schema: str) -> Iterator[None]:
+    """One process at a time creates ``schema`` and its tables.
+
+    ``CREATE ... IF NOT EXISTS`` is not safe against itself: two replicas starting on an
+    empty database both pass the check and one fails on ``pg_type_typname_nsp_index``.
+    A session-level advisory lock (released when the connection closes, also on a
+    crash) makes the second wait and then find everything in place.
+    """
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("SELECT pg_advisory_lock(hashtext(%s))", (f"samlad.schema:{schema}",))
+        yield
+
+
 def ensure_schema(settings: StoreSettings, schema: str) -> None:
     """eventsourcing creates tables but not schemas; PostgreSQL needs the schema first."""
     if settings.database_url is None:
@@ -98,8 +113,15 @@ def ensure_schema(settings: StoreSettings, schema: str) -> None:
 def open_application(
     cls: type[App], settings: StoreSettings, service: str, **extra_env: str
 ) -> App:
-    """Construct ``cls`` on the store of ``service`` (one SQLite file or one PG schema)."""
+    """Construct ``cls`` on the store of ``service`` (one SQLite file or one PG schema).
+
+    On PostgreSQL the schema and the tables the constructor creates are made under
+    :func:`schema_lock`, so replicas may start together on an empty database.
+    """
     env = settings.env_for(service) | extra_env
-    if "POSTGRES_SCHEMA" in env:
-        ensure_schema(settings, env["POSTGRES_SCHEMA"])
-    return cls(env=env)
+    schema = env.get("POSTGRES_SCHEMA")
+    if schema is None or settings.database_url is None:
+        return cls(env=env)
+    with schema_lock(settings.database_url, schema):
+        ensure_schema(settings, schema)
+        return cls(env=env)

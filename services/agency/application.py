@@ -8,6 +8,7 @@ The trace context of the command is stamped on the new events so the outbox can 
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any, ClassVar
 
 from eventsourcing.application import AggregateNotFoundError
@@ -22,6 +23,10 @@ from domain.agency.involvement import Involvement
 
 SAVE_ATTEMPTS = 8
 """Races on one person are short (a command against an arriving hand-off)."""
+
+# What the current command (one request thread, one context) saved last: its answer
+# names the position a reader may wait for (read your writes).
+LAST_SAVED: ContextVar[tuple[Any, ...]] = ContextVar("LAST_SAVED", default=())
 
 
 class AgencyApplication(StoredApplication):
@@ -96,5 +101,6 @@ class AgencyApplication(StoredApplication):
                     # Metadata beside the domain attributes: the mapper stores vars(event).
                     object.__setattr__(pending, "traceparent", traceparent)
         recordings = self.save_grouped(*objs, **kwargs)
+        LAST_SAVED.set(tuple(recordings))
         self.on_saved()
         return recordings

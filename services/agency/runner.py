@@ -6,9 +6,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from adapters.outbox.translator import published_event_id
 from adapters.pseudonym import InvalidPersonnummer, Pseudonymiser
 from domain.agency.errors import AgencyRuleViolation
-from services.agency.application import AgencyApplication
+from services.agency.application import LAST_SAVED, AgencyApplication
 from services.agency.schemas import Accepted, Command
 from services.runtime.clock import Clock
 
@@ -38,7 +39,18 @@ class CommandRunner:
         aggregate = self.application.execute(
             person_ref, lambda aggregate: action(aggregate, effective_at, recorded_at)
         )
-        return Accepted(person_ref=person_ref, version=aggregate.version, ids=ids)
+        return self.accepted(person_ref, aggregate.version, **ids)
+
+    def accepted(self, person_ref: str, version: int, **ids: str) -> Accepted:
+        """The answer to a command just saved in this thread, with its position."""
+        agency = str(self.application.agency)
+        position = None
+        for recording in reversed(LAST_SAVED.get()):
+            position = published_event_id(agency, agency, recording.domain_event,
+                                          recording.notification.id)
+            if position is not None:
+                break
+        return Accepted(person_ref=person_ref, version=version, ids=ids, position=position)
 
     def identify(self, personnummer: str) -> str:
         """The person_ref for a personnummer; opens the agency's record if new."""

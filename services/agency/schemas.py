@@ -47,6 +47,9 @@ class Accepted(msgspec.Struct, kw_only=True):
     person_ref: str
     version: int
     ids: dict[str, str] = {}
+    # The integration event id of the command's last published event: pass it as
+    # ``?after=`` to the shared case to read your own write.
+    position: str | None = None
 
 
 class GiveConsent(Command, kw_only=True):

@@ -26,6 +26,8 @@ def _settings(args: argparse.Namespace) -> Settings:
         port = getattr(args, f"{service}_port", None)
         if port:
             ports[service] = port
+    if getattr(args, "coordination_b_port", None):
+        ports["coordination-b"] = args.coordination_b_port
     if getattr(args, "port", None) and getattr(args, "service", None):
         ports[args.service] = args.port
     host = getattr(args, "host", None) or settings.host
@@ -43,6 +45,11 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--host", default=None)
     up.add_argument("--checkpoint-every", type=float, default=60.0,
                     help="seconds between signed chain-head checkpoints (0: none)")
+    up.add_argument("--cluster", action="store_true",
+                    help="production topology: 3 NATS nodes with TLS, PostgreSQL "
+                         "(SAMLAD_DATABASE_URL), two coordination replicas")
+    up.add_argument("--coordination-b-port", type=int, default=None,
+                    help="--cluster: the second coordination replica (default 9100)")
     up.add_argument("--services", default=",".join(SERVICES),
                     help="comma-separated subset to start (default: all; none: NATS only)")
     for service in SERVICES:
@@ -73,6 +80,38 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _up(args: argparse.Namespace) -> int:
+    from services.cli.up import parse_services
+
+    services = parse_services(args.services)
+    if args.cluster:
+        from services.cli.cluster import ClusterModeError, up_cluster
+
+        try:
+            return up_cluster(_settings(args), services=services)
+        except ClusterModeError as error:
+            print(f"samlad up --cluster: {error}", file=sys.stderr)
+            return 2
+    from services.cli.up import up
+
+    return up(
+        _settings(args), demo=args.demo, demo_persons=args.demo_persons,
+        services=services, checkpoint_every=args.checkpoint_every,
+    )
+
+
+def _provision(args: argparse.Namespace) -> int:
+    from adapters.nats.connection import NatsConnectError
+    from services.cli.serve import provision
+
+    try:
+        provision(_settings(args).nats)
+    except NatsConnectError as error:
+        print(f"samlad provision: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from adapters.telemetry.logging import configure_logging
@@ -83,23 +122,14 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(os.environ.get("SAMLAD_LOG_LEVEL", default_level),
                       json=os.environ.get("SAMLAD_LOG_FORMAT", "json") == "json")
     if args.command == "up":
-        from services.cli.up import parse_services, up
-
-        return up(
-            _settings(args), demo=args.demo, demo_persons=args.demo_persons,
-            services=parse_services(args.services),
-            checkpoint_every=args.checkpoint_every,
-        )
+        return _up(args)
     if args.command == "serve":
         from services.cli.serve import serve
 
         serve(args.service, _settings(args))
         return 0
     if args.command == "provision":
-        from services.cli.serve import provision
-
-        provision(_settings(args).nats)
-        return 0
+        return _provision(args)
     if args.command in MODULE_COMMANDS:
         module = importlib.import_module(f"services.cli.{args.command}")
         return int(module.run(args, _settings(args)))

@@ -5,15 +5,20 @@ from __future__ import annotations
 import asyncio
 import importlib
 import signal
+import time
 from contextlib import ExitStack
 
 import msgspec
+import structlog
 import uvicorn
 
+from adapters.nats.connection import NatsConnectError
 from adapters.nats.server import EmbeddedNatsServer
 from adapters.nats.settings import NatsSettings
 from adapters.nats.testing import provision_streams
 from services.settings import Settings
+
+log = structlog.get_logger(__name__)
 
 APP_FACTORIES = {
     "kommun": "services.kommun.app:create_app",
@@ -29,9 +34,24 @@ def load_factory(service: str):  # type: ignore[no-untyped-def]
     return getattr(importlib.import_module(module), name)
 
 
-def provision(settings: NatsSettings) -> None:
-    """Streams and consumers, declared in one place, created with the admin identity."""
-    asyncio.run(provision_streams(settings))
+def provision(settings: NatsSettings, *, patience: float = 0.0) -> None:
+    """Streams and consumers, declared in one place, created with the admin identity.
+
+    ``patience``: seconds to keep trying while a fresh cluster elects its leaders. A
+    broker that refuses us (TLS, credentials) fails at once with NatsConnectError.
+    """
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            asyncio.run(provision_streams(settings))
+            return
+        except NatsConnectError:
+            raise
+        except Exception as error:
+            if time.monotonic() >= deadline:
+                raise
+            log.info("provision_retried", error=f"{type(error).__name__}: {error}")
+            time.sleep(0.5)
 
 
 def serve(service: str, settings: Settings) -> None:

@@ -35,10 +35,14 @@ def clean_env(**extra: str) -> dict[str, str]:
 class RunningSamlad:
     """A started `samlad up`: its process, its data dir and the URL of each service."""
 
-    def __init__(self, data_dir: Path, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, data_dir: Path, env: dict[str, str] | None = None, *, cluster: bool = False
+    ) -> None:
         self.data_dir = data_dir  # its keys sign the tests' tokens (auth_headers)
         self.urls: dict[str, str] = {}
         ports = [arg for service in SERVICES for arg in (f"--{service}-port", str(free_port()))]
+        if cluster:
+            ports += ["--cluster", "--coordination-b-port", str(free_port())]
         data_dir.parent.mkdir(parents=True, exist_ok=True)
         with (data_dir.parent / f"{data_dir.name}-up.log").open("w") as log:
             self.process = subprocess.Popen(
@@ -58,20 +62,41 @@ class RunningSamlad:
         self._lines.put(None)
 
     def wait_until_up(self, timeout: float = START_TIMEOUT_SECONDS) -> RunningSamlad:
+        """Until it says it is up; the ``name url`` lines before fill ``urls``."""
         deadline = time.monotonic() + timeout
+        while not (line := self._next_line(deadline, "samlad is up")).startswith("samlad is up"):
+            name, _, url = line.partition(" ")
+            if "://" in url:
+                self.urls[name] = url
+        return self
+
+    def wait_for_line(self, prefix: str, timeout: float = START_TIMEOUT_SECONDS) -> str:
+        """The next line `samlad up` prints that starts with ``prefix``."""
+        deadline = time.monotonic() + timeout
+        while not (line := self._next_line(deadline, prefix)).startswith(prefix):
+            pass
+        return line
+
+    def _next_line(self, deadline: float, awaited: str) -> str:
         while time.monotonic() < deadline:
             try:
                 line = self._lines.get(timeout=0.5)
             except queue.Empty:
                 continue
             if line is None:
-                raise RuntimeError(f"samlad up exited with {self.process.wait()} before up")
-            if line.startswith("samlad is up"):
-                return self
-            name, _, url = line.partition(" ")
-            if "://" in url:
-                self.urls[name] = url
-        raise TimeoutError(f"samlad up did not say it was up within {timeout} s")
+                raise RuntimeError(f"samlad up exited with {self.process.wait()} "
+                                   f"before printing {awaited!r}")
+            return line
+        raise TimeoutError(f"samlad up did not print {awaited!r} in time")
+
+    def child_pid(self, argv_part: str) -> int:
+        """The pid of the child whose command line holds ``argv_part`` (Linux /proc)."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        for pid in children.read_text().split():
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+            if argv_part in cmdline:
+                return int(pid)
+        raise LookupError(f"no child of samlad up runs {argv_part!r}")
 
     def stop(self) -> int:
         """SIGTERM and the exit code; killed if it does not stop in time."""

@@ -1,18 +1,21 @@
-"""``samlad up`` — nats-server and every service as child processes, until Ctrl-C."""
+"""``samlad up`` — nats-server and every service as supervised child processes, until
+Ctrl-C or SIGTERM (services/cli/supervisor.py restarts a child that dies)."""
 
 from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 
 from adapters.nats.server import EmbeddedNatsServer
 from services.cli.serve import provision
+from services.cli.supervisor import NatsChild, ProcessChild, Supervisor
 from services.settings import SERVICES, Settings
 
 READY_TIMEOUT_SECONDS = 60.0
@@ -43,38 +46,31 @@ def child_env(settings: Settings, nats_url: str) -> dict[str, str]:
     return env
 
 
-def start_service(service: str, settings: Settings, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    log_dir = settings.data_dir / "logs"
-    log_dir.mkdir(parents=True, exist_ok=True)
-    with (log_dir / f"{service}.log").open("ab") as log:
-        return subprocess.Popen(
-            [sys.executable, "-m", "services.cli.main", "serve", service,
-             "--port", str(settings.ports[service]), "--host", settings.host],
-            env=env, stdout=log, stderr=log, stdin=subprocess.DEVNULL,
-        )
+def service_child(service: str, settings: Settings, env: dict[str, str]) -> ProcessChild:
+    return ProcessChild(
+        service,
+        [sys.executable, "-m", "services.cli.main", "serve", service,
+         "--port", str(settings.ports[service]), "--host", settings.host],
+        env, settings.data_dir / "logs" / f"{service}.log",
+    )
 
 
-def start_checkpoints(
-    settings: Settings, env: dict[str, str], every: float
-) -> subprocess.Popen[bytes]:
+def checkpoint_child(settings: Settings, env: dict[str, str], every: float) -> ProcessChild:
     """Signed chain heads on NATS at intervals, so a rewritten store is caught."""
-    log_dir = settings.data_dir / "logs"
-    log_dir.mkdir(parents=True, exist_ok=True)
-    with (log_dir / "audit.log").open("ab") as log:
-        return subprocess.Popen(
-            [sys.executable, "-m", "services.cli.main", "audit", "checkpoint",
-             "--every", str(every)],
-            env=env, stdout=log, stderr=log, stdin=subprocess.DEVNULL,
-        )
+    return ProcessChild(
+        "audit",
+        [sys.executable, "-m", "services.cli.main", "audit", "checkpoint", "--every", str(every)],
+        env, settings.data_dir / "logs" / "audit.log",
+    )
 
 
 def wait_healthy(
-    service: str, url: str, process: subprocess.Popen[bytes], deadline: float
+    service: str, url: str, child: ProcessChild, deadline: float, stopping: Callable[[], bool]
 ) -> None:
     """Healthy means *our* service answers: another program may hold the port."""
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{service} exited with {process.returncode}; see the logs dir")
+    while time.monotonic() < deadline and not stopping():
+        if not child.alive:
+            raise RuntimeError(f"{service} exited with {child.exit_code}; see the logs dir")
         try:
             answer = httpx.get(f"{url}/health", timeout=1.0)
             if answer.status_code == 200 and answer.json().get("service") == service:
@@ -82,7 +78,24 @@ def wait_healthy(
         except (httpx.HTTPError, ValueError):
             pass
         time.sleep(0.1)
-    raise TimeoutError(f"{service} at {url} did not become healthy")
+    if not stopping():
+        raise TimeoutError(f"{service} at {url} did not become healthy")
+
+
+def stop_requests() -> Callable[[], bool]:
+    """Ctrl-C and SIGTERM ask for a stop; the returned function says whether one came."""
+    requested = threading.Event()
+
+    def request_stop(*_: object) -> None:
+        requested.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    return requested.is_set
+
+
+def say(line: str) -> None:
+    print(line, flush=True)
 
 
 def up(
@@ -90,55 +103,40 @@ def up(
     services: tuple[str, ...] = SERVICES,
     checkpoint_every: float = 60.0,
 ) -> int:
-    stopping = False
-
-    def request_stop(*_: object) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGTERM, request_stop)
-    signal.signal(signal.SIGINT, request_stop)
+    stopping = stop_requests()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    server = EmbeddedNatsServer(settings.nats)
+    supervisor = Supervisor(say)
+    server = EmbeddedNatsServer(settings.nats, die_with_parent=True)
     server.start()
-    children: dict[str, subprocess.Popen[bytes]] = {}
+    supervisor.add(NatsChild("nats", server))
     try:
         provision(server.client_settings)
-        print(f"nats {server.url}", flush=True)
+        say(f"nats {server.url}")
         env = child_env(settings, server.url)
-        for service in services:
-            children[service] = start_service(service, settings, env)
+        children = {service: service_child(service, settings, env) for service in services}
+        for child in children.values():
+            child.start()
+            supervisor.add(child)
         deadline = time.monotonic() + READY_TIMEOUT_SECONDS
-        for service in services:
-            wait_healthy(service, settings.url_of(service), children[service], deadline)
-            print(f"{service} {settings.url_of(service)}", flush=True)
-        print(f"ui {settings.url_of('coordination')}/ui", flush=True)
+        for service, child in children.items():
+            wait_healthy(service, settings.url_of(service), child, deadline, stopping)
+            say(f"{service} {settings.url_of(service)}")
+        say(f"ui {settings.url_of('coordination')}/ui")
         if checkpoint_every:
-            children["audit"] = start_checkpoints(settings, env, checkpoint_every)
+            checkpoints = checkpoint_child(settings, env, checkpoint_every)
+            checkpoints.start()
+            supervisor.add(checkpoints)
         if demo:
             from services.demo.loader import load_demo
 
             load_demo(settings, persons=demo_persons)
-        print(f"logs {settings.data_dir / 'logs'}", flush=True)
-        print("samlad is up; Ctrl-C stops it", flush=True)
-        while not stopping:
-            for service, process in children.items():
-                if process.poll() is not None:
-                    print(f"{service} exited with {process.returncode}", file=sys.stderr)
-                    return 1
-            time.sleep(0.2)
+        say(f"logs {settings.data_dir / 'logs'}")
+        say("samlad is up; Ctrl-C stops it")
+        supervisor.run(stopping)
         return 0
     finally:
-        for process in children.values():
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        for process in children.values():
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        server.stop()
-        print("samlad stopped", flush=True)
+        supervisor.stop(brokers=("nats",))
+        say("samlad stopped")
 
 
 def data_dir_default() -> Path:

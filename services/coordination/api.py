@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import structlog
-from litestar import Request, Router, get
+from litestar import Request, Response, Router, get
 from litestar.exceptions import NotAuthorizedException, NotFoundException
 from litestar.params import FromPath, FromQuery, QueryParameter
 
@@ -64,8 +64,27 @@ def _log_read(request: AnyRequest, person_ref: FromPath[str], what: str) -> None
              role=str(principal.role) if principal else None)
 
 
-def _case(reader: CaseReader, person_ref: FromPath[str]) -> Case:
-    case = reader.find(person_ref)
+AfterQuery = Annotated[str | None, QueryParameter(
+    query="after", description="an event id (a command's `position`): wait until the case "
+    "holds it (read your writes); 503 problem+json saying how stale if not within 5 s")]
+
+
+APPLIED_HEADER = "Samlad-Applied-At"
+
+
+def applied_header(app: CoordinationApplication) -> dict[str, str]:
+    """How fresh a read is: when each partition's consumer last committed (any replica).
+
+    A partition whose replica is down stops moving here, so a reader sees how stale the
+    shared store may be for it: ``Samlad-Applied-At: p0=2026-…Z, p1=…``.
+    """
+    applied = app.applied_by_partition()
+    value = ", ".join(f"{name.rsplit(':', 1)[-1]}={at}" for name, at in sorted(applied.items()))
+    return {APPLIED_HEADER: value} if value else {}
+
+
+def _case(reader: CaseReader, person_ref: FromPath[str], after: str | None = None) -> Case:
+    case = reader.find(person_ref) if after is None else reader.find_after(person_ref, after)
     if case is None:
         raise NotFoundException(f"no case for person {person_ref}")
     return case
@@ -119,9 +138,12 @@ def coordination_router(
 
     @get("/cases/{person_ref:str}", sync_to_thread=True, tags=["cases"],
          summary="The shared case of one person")
-    def get_case(request: AnyRequest, person_ref: FromPath[str]) -> CaseView:
+    def get_case(
+        request: AnyRequest, person_ref: FromPath[str], after: AfterQuery = None,
+    ) -> Response[CaseView]:
         _log_read(request, person_ref, "case")
-        return case_view(_case(reader, person_ref), viewer_of(request.scope.get("user")))
+        view = case_view(_case(reader, person_ref, after), viewer_of(request.scope.get("user")))
+        return Response(view, headers=applied_header(app))
 
     @get("/cases/{person_ref:str}/timeline", sync_to_thread=True, tags=["cases"],
          summary="The case's unified timeline, paged, filtered by agency and time")
@@ -133,10 +155,11 @@ def coordination_router(
         time_to: Annotated[datetime | None, QueryParameter(query="to")] = None,
         offset: Annotated[int, QueryParameter(ge=0)] = 0,
         limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = 100,
-    ) -> TimelinePage:
+        after: AfterQuery = None,
+    ) -> Response[TimelinePage]:
         _log_read(request, person_ref, "timeline")
         viewer = viewer_of(request.scope.get("user"))
-        entries = timeline(app, _case(reader, person_ref), viewer, sealer)
+        entries = timeline(app, _case(reader, person_ref, after), viewer, sealer)
         if agency:
             entries = [e for e in entries if e.agency == agency]
         if time_from:
@@ -145,10 +168,10 @@ def coordination_router(
             entries = [e for e in entries if e.effective_at < time_to]
         page = entries[offset : offset + limit]
         more = offset + limit < len(entries)
-        return TimelinePage(
+        return Response(TimelinePage(
             person_ref=person_ref, total=len(entries), offset=offset, limit=limit,
             items=page, next_offset=offset + limit if more else None,
-        )
+        ), headers=applied_header(app))
 
     @get("/cases", sync_to_thread=True, tags=["cases"], summary="The caseload, alerts first")
     def list_cases(

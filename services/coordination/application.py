@@ -28,7 +28,7 @@ from domain.case.facts import Fact
 from domain.case.policy import RulePolicy
 from services.coordination.case_cache import CACHED_CASES, CaseCache
 from services.coordination.case_locks import CaseLocks
-from services.coordination.read_model import changes_for, instant
+from services.coordination.read_model import changes_for, instant, partition_applied
 
 SNAPSHOT_EVERY = 200
 """Case events between snapshots: a cold load folds at most this many events after one."""
@@ -103,6 +103,9 @@ class CoordinationApplication(StoredApplication):
                     # An event for an unknown case opens the case.
                     case = cases[person_ref] = self._writable(person_ref)
                 recorded += case.record(fact)
+            if tracking is not None:
+                extra = [*extra, partition_applied(
+                    tracking.application_name, tracking.notification_id, now)]
             self._commit(list(cases.values()), now, tracking, extra)
         except BaseException:
             self.cases.evict(case.id for case in cases.values())
@@ -137,6 +140,21 @@ class CoordinationApplication(StoredApplication):
                 self.cases.evict(case_ids)
                 raise
         return len(cases)
+
+    def applied_at(self) -> dict[str, str]:
+        """Per producer, when this store last applied one of its events (how stale)."""
+        rows = self.process_recorder.query(  # type: ignore[attr-defined]
+            "SELECT producer, MAX(seen_at) AS seen_at FROM {producer_positions} "
+            "GROUP BY producer", [],
+        )
+        return {row["producer"]: row["seen_at"] for row in rows}
+
+    def applied_by_partition(self) -> dict[str, str]:
+        """Per partition consumer, when it last committed (a few rows: one a partition)."""
+        rows = self.process_recorder.query(  # type: ignore[attr-defined]
+            "SELECT consumer, applied_at FROM {partition_applied}", [],
+        )
+        return {row["consumer"]: row["applied_at"] for row in rows}
 
     def find_gaps(self, seen_before: datetime) -> list[dict[str, Any]]:
         """Runs of positions a producer published before one we saw, never arrived here.

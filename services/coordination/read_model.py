@@ -56,7 +56,20 @@ POSITIONS = Table(
 )
 """Every producer's published positions seen here, with the one before each: a gap is
 a ``previous`` that never arrived (architecture invariant 3)."""
-TABLES = (CASES, ALERTS, DEADLINES, POSITIONS, *INDICATOR_TABLES, ACCESS_LOG)
+APPLIED = Table(
+    name="partition_applied",
+    columns={"consumer": "TEXT", "position": "INTEGER", "applied_at": "TEXT"},
+    key="consumer",
+)
+"""When each partition consumer last committed, and how far: with a replica down, its
+partitions' rows stop moving, which reads report (``Samlad-Applied-At``)."""
+TABLES = (CASES, ALERTS, DEADLINES, POSITIONS, APPLIED, *INDICATOR_TABLES, ACCESS_LOG)
+
+
+def partition_applied(consumer: str, position: int, now: datetime) -> Upsert:
+    return Upsert(APPLIED.name, {
+        "consumer": consumer, "position": position, "applied_at": instant(now),
+    })
 
 
 def position_seen(producer: str, position: int, previous: int | None, now: datetime) -> Upsert:

@@ -11,13 +11,30 @@ and loads again.
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from uuid import UUID
 
+from adapters.http.problems import Stale
 from domain.case.aggregate import Case
 from services.coordination.application import CoordinationApplication
 
 CACHED_CASES = 2048
+
+
+READ_WAIT_SECONDS = 5.0
+READ_POLL_SECONDS = 0.05
+
+
+class NotYetApplied(Stale):
+    """The case has not applied an event a reader asked to see (``?after=``): 503."""
+
+    def __init__(self, event_id: str, waited: float, applied_at: dict[str, str]) -> None:
+        # Per producer, when the coordination last applied one of its events: how stale.
+        super().__init__(
+            f"the shared case has not applied event {event_id} within {waited:.0f} s",
+            {"event_id": event_id, "waited_seconds": waited, "last_applied_at": applied_at},
+        )
 
 
 class CaseReader:
@@ -32,6 +49,23 @@ class CaseReader:
     def _latest_version(self, case_id: UUID) -> int | None:
         latest = self._app.recorder.select_events(case_id, desc=True, limit=1)
         return latest[0].originator_version if latest else None
+
+    def find_after(
+        self, person_ref: str, event_id: str, within: float = READ_WAIT_SECONDS
+    ) -> Case | None:
+        """The case once it holds ``event_id``; ``NotYetApplied`` after ``within`` s.
+
+        Read your writes: the position a command answered with reaches the case through
+        the outbox, the stream and a partition consumer, usually within milliseconds.
+        """
+        deadline = time.monotonic() + within
+        while True:
+            case = self.find(person_ref)
+            if case is not None and any(fact.event_id == event_id for fact in case.facts):
+                return case
+            if time.monotonic() >= deadline:
+                raise NotYetApplied(event_id, within, self._app.applied_at())
+            time.sleep(READ_POLL_SECONDS)
 
     def find(self, person_ref: str) -> Case | None:
         case_id = Case.create_id(person_ref)

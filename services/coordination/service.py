@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 
 import structlog
 from litestar import Litestar
@@ -32,20 +31,12 @@ from services.coordination.recorders import recorder_env
 from services.coordination.ui import template_config, ui_router
 from services.runtime.app import build_app
 from services.runtime.clock import Clock, utc_now
-from services.runtime.workers import NatsWorkers, Worker
+from services.runtime.workers import Job, NatsWorkers, Worker, leased
 from services.settings import Settings
 
 log = structlog.get_logger(__name__)
 
 DEADLINE_POLL_SECONDS = 0.25
-
-
-def owned_partitions(settings: Settings) -> list[int]:
-    """``SAMLAD_PARTITIONS_OWNED`` ("0,1") splits the consumer over several replicas."""
-    owned = os.environ.get("SAMLAD_PARTITIONS_OWNED", "")
-    if not owned.strip():
-        return list(range(settings.partitions))
-    return [int(part) for part in owned.split(",") if part.strip()]
 
 
 def open_coordination(settings: Settings) -> CoordinationApplication:
@@ -57,7 +48,7 @@ def open_coordination(settings: Settings) -> CoordinationApplication:
 
 def coordination_workers(
     settings: Settings, application: CoordinationApplication, clock: Clock
-) -> list[Worker]:
+) -> list[Job]:
     translator = ContractTranslator(
         agency=COORDINATION, store="coordination", recorder=application.process_recorder,
         mapper=application.mapper, build=AlertData(application.process_recorder),
@@ -69,8 +60,13 @@ def coordination_workers(
             translate=translator, publisher=BatchPublisher(js),
             deadletter_subject=deadletter_subject(COORDINATION, PARKED_BY_OUTBOX),
         )
+        # One hook per owner; taken off again when the job stops (it restarts on each
+        # lease it wins).
         application.after_commit["alert_outbox"] = outbox.nudge
-        await outbox.run(stop)
+        try:
+            await outbox.run(stop)
+        finally:
+            application.after_commit.pop("alert_outbox", None)
 
     async def deadlines(_: JetStreamContext, stop: asyncio.Event) -> None:
         # Asks the deadline index what is due: the cost follows the due cases, not all.
@@ -94,15 +90,19 @@ def coordination_workers(
 
         return run
 
+    # One owner each (ADR 0008): partitions by assignment, singletons by a lease.
     return [
-        alert_outbox, deadlines, gap_refill, *(consumer(p) for p in owned_partitions(settings))
+        leased("alert-outbox", alert_outbox),
+        leased("deadlines", deadlines),
+        leased("gap-refill", gap_refill),
+        *(Job(f"partition-{p}", consumer(p)) for p in settings.owned_partitions),
     ]
 
 
 def create_app(settings: Settings, *, clock: Clock = utc_now) -> Litestar:
     application = open_coordination(settings)
     sample_lag, unregister_metrics = register_coordination_metrics(
-        application, owned_partitions(settings), clock)
+        application, list(settings.owned_partitions), clock)
     workers = NatsWorkers(
         settings.nats, "coordination",
         [*coordination_workers(settings, application, clock), sample_lag],

@@ -50,7 +50,7 @@ def kommun_router(runner: CommandRunner) -> Router:
             ),
             create=open_participant,
         )
-        return Accepted(person_ref=person_ref, version=participant.version)
+        return runner.accepted(person_ref, participant.version)
 
     @post(f"{PERSON}/needs-assessments", status_code=201, sync_to_thread=True,
           tags=["kartläggning"])

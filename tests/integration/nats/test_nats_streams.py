@@ -13,7 +13,7 @@ from adapters.nats.names import (
     coordination_consumer,
 )
 from adapters.nats.settings import DEFAULT_DUPLICATE_WINDOW_SECONDS
-from adapters.nats.streams import consumer_configs, provision
+from adapters.nats.streams import consumer_configs, provision, stream_configs
 from adapters.nats.testing import Connect, RunningNats
 
 
@@ -24,7 +24,8 @@ async def test_provisioning_a_provisioned_server_changes_nothing(
     first = await provision(admin.jetstream(), nats_env.settings)
     second = await provision(admin.jetstream(), nats_env.settings)
     assert {item.action for item in first + second} == {"unchanged"}
-    assert len(second) == len(STREAMS) + len(consumer_configs(nats_env.settings))
+    expected = stream_configs(nats_env.settings) + consumer_configs(nats_env.settings)
+    assert len(second) == len(expected)
 
 
 async def test_streams_are_file_backed_with_the_configured_replicas_and_window(

@@ -67,8 +67,12 @@ async def eventually(
 class ServiceProcess:
     """``samlad serve <service>`` in a child process, on a free port."""
 
-    def __init__(self, service: str, *, data_dir: Path, nats_url: str) -> None:
+    def __init__(
+        self, service: str, *, data_dir: Path, nats_url: str, label: str | None = None,
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.service = service
+        self.label = label or service
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._data_dir = data_dir
@@ -78,13 +82,13 @@ class ServiceProcess:
             "SAMLAD_NATS_URL": nats_url,
             "SAMLAD_NATS_REPLICAS": "1",
             "SAMLAD_LOG_LEVEL": "WARNING",
-        }
+        } | (env or {})
         self._process: subprocess.Popen[bytes] | None = None
         self.starts = 0
 
     def _spawn(self) -> Path:
         self.starts += 1
-        log = self._data_dir / f"{self.service}-{self.starts}.log"
+        log = self.log_path
         with log.open("wb") as out:
             self._process = subprocess.Popen(
                 [sys.executable, "-m", "services.cli.main", "serve", self.service,
@@ -92,6 +96,10 @@ class ServiceProcess:
                 env=self._env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             )
         return log
+
+    @property
+    def log_path(self) -> Path:
+        return self._data_dir / f"{self.label}-{self.starts}.log"
 
     async def start(self) -> Self:
         """Start (again) and wait until healthy."""

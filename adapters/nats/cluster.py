@@ -1,0 +1,104 @@
+"""A three-node JetStream cluster with TLS on one machine (``samlad up --cluster``).
+
+Each node is the real nats-server with the config :func:`render_node` renders, the same
+renderer ``deploy/`` is generated from. Node ``n`` keeps its config, log and store
+under ``<data_dir>/nats/<name>``; the certificates live in ``<data_dir>/nats/tls``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import msgspec
+
+from adapters.nats.config import ClusterNode, render_accounts, render_node
+from adapters.nats.credentials import ensure_credentials
+from adapters.nats.server import EmbeddedNatsServer, free_port
+from adapters.nats.settings import NatsSettings
+from adapters.nats.tls import TlsFiles, ensure_tls
+
+NODE_NAMES = ("n1", "n2", "n3")
+HOST = "127.0.0.1"
+
+
+class NodePorts(msgspec.Struct, frozen=True):
+    client: int
+    route: int
+    monitor: int
+
+    @classmethod
+    def free(cls) -> NodePorts:
+        return cls(free_port(), free_port(), free_port())
+
+
+class ClusterMember(EmbeddedNatsServer):
+    """One node; restarted on the same ports and store, it rejoins the cluster."""
+
+    # A node alone cannot elect a leader: ready means its JetStream is up.
+    _health_path = "/healthz?js-enabled-only=true"
+
+    def __init__(
+        self, settings: NatsSettings, *, name: str, ports: NodePorts, peers: list[str],
+        tls: TlsFiles,
+    ) -> None:
+        super().__init__(settings, port=ports.client, die_with_parent=True)
+        self.name = name
+        self._monitor_port = ports.monitor
+        self._ports = ports
+        self._peers = peers
+        self._tls = tls
+
+    @property
+    def server_dir(self) -> Path:
+        return self.settings.server_dir / self.name
+
+    @property
+    def url(self) -> str:
+        return f"tls://{HOST}:{self._ports.client}"
+
+    def _config(self, port: int, monitor_port: int) -> str:
+        keys = ensure_credentials(self.settings.credentials_dir)
+        # Beside nats.conf, which includes it (as deploy/nats does).
+        (self.server_dir / "accounts.conf").write_text(
+            render_accounts(keys, partitions=self.settings.partitions))
+        return render_node(ClusterNode(
+            name=self.name, listen=f"{HOST}:{port}", monitor=f"127.0.0.1:{monitor_port}",
+            route_listen=f"{HOST}:{self._ports.route}", routes=tuple(self._peers),
+            store_dir=str(self.server_dir / "jetstream"), tls_dir=str(self._tls.ca.parent),
+            log_file=str(self.log_file),
+        ))
+
+
+class NatsCluster:
+    """Three nodes on free loopback ports; ``client_settings`` is what services use."""
+
+    def __init__(self, settings: NatsSettings) -> None:
+        self.settings = msgspec.structs.replace(settings, replicas=3)
+        self.tls = ensure_tls(self.settings.server_dir / "tls")
+        ports = {name: NodePorts.free() for name in NODE_NAMES}
+        peers = [f"{HOST}:{p.route}" for p in ports.values()]
+        self.nodes = [
+            ClusterMember(self.settings, name=name, ports=ports[name], peers=peers, tls=self.tls)
+            for name in NODE_NAMES
+        ]
+
+    @property
+    def url(self) -> str:
+        return ",".join(node.url for node in self.nodes)
+
+    @property
+    def client_settings(self) -> NatsSettings:
+        return msgspec.structs.replace(self.settings, url=self.url, ca=self.tls.ca)
+
+    def start(self) -> None:
+        # All three first: a node waits for its peers to form the cluster.
+        for node in self.nodes:
+            node.spawn(node._ports.client, node._ports.monitor)
+        for node in self.nodes:
+            node.wait_ready()
+
+    def stop(self) -> None:
+        for node in self.nodes:
+            node.terminate()
+        for node in self.nodes:
+            node.stop()
