@@ -75,33 +75,30 @@ def case_events(app: Any) -> Iterator[list[Any]]:
 
 
 def replay_case(events: Sequence[Any], app: Any) -> tuple[Case, list[Change]]:
-    """The case after ``events``, with its pending events, and the rows they derive."""
+    """The case after ``events``, and the rows they derive (as the live commit made them)."""
     case: Any = None
     changes: list[Change] = []
     for event in events:
         case = event.mutate(case)
         if type(event).__name__ in ("AlertRaised", "AlertResolved"):
-            case._pending_events = [event]
-            changes.extend(changes_for(case, app.policy, event.timestamp))
-    case._pending_events = []
+            changes.extend(changes_for(case, app.policy, event.timestamp, [event]))
     final = events[-1].timestamp if events else datetime.now(UTC)
     changes.extend(changes_for(case, app.policy, final))
-    case._pending_events = list(events)
     return case, changes
 
 
 def rebuild_into(live: Any, fresh: Any) -> tuple[int, int]:
     """Replay every case of ``live`` into the empty store of ``fresh``."""
     cases = events = 0
-    batch: list[Case] = []
+    batch: list[Any] = []
     changes: list[Change] = []
     for case_events_ in case_events(live):
         case, rows = replay_case(case_events_, live)
-        batch.append(case)
+        batch += [*case_events_, case]
         changes.extend(rows)
         cases += 1
         events += len(case_events_)
-        if len(batch) >= SAVE_BATCH:
+        if cases % SAVE_BATCH == 0:
             fresh.save_processed(None, *batch, read_models=changes)
             batch, changes = [], []
     if batch:
