@@ -24,6 +24,7 @@ from domain.case.aggregate import Case
 from services.audit.decoding import FastDecoder
 from services.audit.replay import store_pages
 from services.coordination.indicators import INDICATOR_CASES, INDICATOR_HAND_OFFS
+from services.coordination.queries import read_models
 from services.coordination.read_model import ALERTS, CASES, DEADLINES, changes_for
 
 COMPARED: tuple[tuple[Table, frozenset[str]], ...] = (
@@ -107,7 +108,7 @@ def rebuild_into(live: Any, fresh: Any) -> tuple[int, int]:
 
 
 def _rows(app: Any, table: Table, ignored: frozenset[str]) -> dict[str, dict[str, Any]]:
-    rows = app.process_recorder.query(f"SELECT * FROM {{{table.name}}}")
+    rows = read_models(app).query(f"SELECT * FROM {{{table.name}}}")
     return {
         str(row[table.key]): {k: v for k, v in row.items() if k not in ignored} for row in rows
     }
