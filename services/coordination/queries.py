@@ -25,6 +25,24 @@ def read_models(app: CoordinationApplication) -> ReadModelRecorder:
     return recorder
 
 
+CASE_ORDER = "ORDER BY open_alerts DESC, last_effective_at DESC, person_ref"
+"""Cases with open alerts first, then the latest news."""
+
+
+def _by_kommun_and_agency(
+    kommun: str | None, agency: str | None
+) -> tuple[list[str], list[Any]]:
+    """The WHERE clauses (and their parameters) both case and alert lists filter by."""
+    where, params = ["1 = 1"], []
+    if kommun:
+        where.append("kommun = ?")
+        params.append(kommun)
+    if agency:
+        where.append("agencies LIKE ?")
+        params.append(f"%,{agency},%")
+    return where, params
+
+
 def get_alerts_of_case(app: CoordinationApplication, case_id: str) -> list[Row]:
     """A case's alerts, open and resolved, in the order they were raised."""
     return read_models(app).query(
@@ -38,18 +56,11 @@ def get_cases(
     with_alerts: bool = False, offset: int = 0, limit: int = 100,
 ) -> list[Row]:
     """Cases by kommun and involved agency: open alerts first, then the latest news."""
-    where, params = ["1 = 1"], []
-    if kommun:
-        where.append("kommun = ?")
-        params.append(kommun)
-    if agency:
-        where.append("agencies LIKE ?")
-        params.append(f"%,{agency},%")
+    where, params = _by_kommun_and_agency(kommun, agency)
     if with_alerts:
         where.append("open_alerts > 0")
     return read_models(app).query(
-        f"SELECT * FROM {{case_index}} WHERE {' AND '.join(where)} "
-        "ORDER BY open_alerts DESC, last_effective_at DESC, person_ref "
+        f"SELECT * FROM {{case_index}} WHERE {' AND '.join(where)} {CASE_ORDER} "
         "LIMIT ? OFFSET ?",
         [*params, limit, offset],
     )
@@ -61,16 +72,12 @@ def get_alerts(
     include_resolved: bool = False, limit: int = 100,
 ) -> list[Row]:
     """Alerts by agency, kommun, rule and age, the soonest due first."""
-    where, params = ["1 = 1"], []
+    where, params = _by_kommun_and_agency(kommun, agency)
     if not include_resolved:
         where.append("resolved_at IS NULL")
-    for column, value in (("kommun", kommun), ("rule", rule)):
-        if value:
-            where.append(f"{column} = ?")
-            params.append(value)
-    if agency:
-        where.append("agencies LIKE ?")
-        params.append(f"%,{agency},%")
+    if rule:
+        where.append("rule = ?")
+        params.append(rule)
     if raised_before:
         where.append("raised_at <= ?")
         params.append(instant(raised_before))
@@ -86,8 +93,7 @@ def get_caseload(
     limit: int = 100,
 ) -> list[Row]:
     """The UI's caseload: cases that concern an agency (its lanes or its alerts)."""
-    clauses: list[str] = ["1 = 1"]
-    params: list[Any] = []
+    clauses, params = _by_kommun_and_agency(kommun, agency)
     if concerning is not None:
         clause = ("(agencies LIKE ? OR case_id IN (SELECT case_id FROM {alert_index} "
                   "WHERE resolved_at IS NULL AND agencies LIKE ?)")
@@ -95,19 +101,12 @@ def get_caseload(
         if kommun_sees_enrolled:
             clause += " OR kommun IS NOT NULL"
         clauses.append(clause + ")")
-    if kommun:
-        clauses.append("kommun = ?")
-        params.append(kommun)
-    if agency:
-        clauses.append("agencies LIKE ?")
-        params.append(f"%,{agency},%")
     if rule:
         clauses.append("case_id IN (SELECT case_id FROM {alert_index} "
                        "WHERE resolved_at IS NULL AND rule = ?)")
         params.append(rule)
     return read_models(app).query(
-        f"SELECT * FROM {{case_index}} WHERE {' AND '.join(clauses)} "
-        "ORDER BY open_alerts DESC, last_effective_at DESC, person_ref LIMIT ?",
+        f"SELECT * FROM {{case_index}} WHERE {' AND '.join(clauses)} {CASE_ORDER} LIMIT ?",
         [*params, limit],
     )
 
