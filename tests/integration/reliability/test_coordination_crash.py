@@ -22,6 +22,7 @@ from adapters.nats.names import ADMIN
 from adapters.nats.publisher import BatchPublisher
 from adapters.nats.testing import running_nats
 from domain.case.aggregate import Case
+from services.coordination.queries import read_models
 from services.coordination.service import open_coordination
 from services.settings import Settings
 
@@ -102,7 +103,7 @@ async def test_a_coordination_service_killed_mid_stream_applies_every_event_exac
 def _applied_in_store(data_dir: Path) -> int:
     app = open_coordination(Settings(data_dir=data_dir))
     try:
-        rows = app.process_recorder.query(  # type: ignore[attr-defined]
+        rows = read_models(app).query(
             "SELECT COALESCE(SUM(facts), 0) AS n FROM {case_index}"
         )
         return int(rows[0]["n"])
@@ -115,7 +116,7 @@ def _assert_applied_exactly_once(data_dir: Path, event_ids: dict[str, list[str]]
     try:
         index = {
             row["person_ref"]: row["facts"]
-            for row in app.process_recorder.query(  # type: ignore[attr-defined]
+            for row in read_models(app).query(
                 "SELECT person_ref, facts FROM {case_index}"
             )
         }
