@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit bench contracts clean
+.PHONY: run test lint typecheck unit bench contracts screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,8 +15,14 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/samlad up --demo
 
+# Every tier runs or the target fails; SAMLAD_SKIP_BROWSER / _ASYNCAPI / _POSTGRES=1 opt out.
 test: $(STAMP) lint typecheck
-	$(BIN)/pytest -q
+	.ci/prerequisites
+	SAMLAD_REQUIRE_TIERS=1 $(BIN)/pytest -q
+
+# Browser tests save screenshots under build/; this copies the README's into docs/.
+screenshots: $(STAMP)
+	SAMLAD_REQUIRE_TIERS=1 SAMLAD_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q tests/e2e/browser
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -34,4 +40,4 @@ contracts: $(STAMP)
 	$(BIN)/samlad contracts export contracts/published
 
 clean:
-	rm -rf .samlad .pytest_cache .mypy_cache .ruff_cache
+	rm -rf .samlad .pytest_cache .mypy_cache .ruff_cache build

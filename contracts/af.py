@@ -20,6 +20,9 @@ class JobSeekerDeregistered(IntegrationEvent, frozen=True, kw_only=True):
     """Avaktualisering: the person is no longer registered as a job seeker."""
 
     reason: Annotated[Text, msgspec.Meta(description="Why (e.g. 'arbete', 'utebliven kontakt').")]
+    reason_code: Annotated[
+        Id | None, msgspec.Meta(description="AF's avaktualiseringskod, when given.")
+    ] = None
 
 
 class ReferralMade(IntegrationEvent, frozen=True, kw_only=True):

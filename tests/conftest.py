@@ -7,7 +7,7 @@ import uuid
 import psycopg
 import pytest
 
-from adapters.store.testing import postgres_url_or_skip
+from adapters.store.testing import TIERS, opted_out, postgres_url_or_skip
 
 
 @pytest.fixture
@@ -26,3 +26,12 @@ def schema_namespace(postgres_url: str):  # type: ignore[no-untyped-def]
         ).fetchall()
         for (name,) in rows:
             conn.execute(f'DROP SCHEMA "{name}" CASCADE')
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say which tiers were opted out, so a green run never hides an untested tier."""
+    skipped = [tier for tier in TIERS if opted_out(tier)]
+    if skipped:
+        switches = ", ".join(f"SAMLAD_SKIP_{tier.upper()}=1" for tier in skipped)
+        terminalreporter.write_line(f"opted out of the {', '.join(skipped)} tests ({switches})",
+                                    yellow=True, bold=True)

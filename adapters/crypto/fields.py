@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import os
 import zlib
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 from cryptography.exceptions import InvalidTag
@@ -104,15 +105,13 @@ class PersonalFields:
         self.sealer = sealer
         self.fields = fields
 
-    def seal_pending(self, aggregate: Any) -> None:
-        person_ref = getattr(aggregate, "person_ref", None)
-        if person_ref is None:
-            return
-        for pending in getattr(aggregate, "_pending_events", ()):
+    def seal_events(self, person_ref: str, events: Sequence[Any]) -> None:
+        """Seal the personal fields of a person's new events, before they are stored."""
+        for new_event in events:
             for name in self.fields:
-                value = getattr(pending, name, None)
+                value = getattr(new_event, name, None)
                 if isinstance(value, str) and value and not is_sealed(value):
                     # Domain events are frozen; this runs before the mapper stores them.
                     object.__setattr__(
-                        pending, name, self.sealer.seal(person_ref, value, field=name)
+                        new_event, name, self.sealer.seal(person_ref, value, field=name)
                     )

@@ -1,14 +1,16 @@
 """The outbox mapping: stored domain event → CloudEvents message on its subject.
 
-Domain events are named like their contracts (``InterventionStarted`` is
-``se.samlad.kommun.intervention-started``) and carry the contracts' fields, so one
-generic mapping serves every store. Events without a contract (``Opened``,
+Each store declares which of its domain events it publishes, as which contract: a table
+from the domain event's name to the contract struct (``AgencyApplication.outbox_contracts``).
+Domain events carry their contract's fields under the same names, so one generic copy
+serves every store; tests/unit/agency/test_command_declarations.py checks every table
+against the aggregates and the registry. Events outside the table (``Opened``,
 ``HandOffReceived``) stay inside their store.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache, lru_cache
 from typing import Any
 from uuid import UUID, uuid5
@@ -19,7 +21,7 @@ from eventsourcing.persistence import Mapper, ProcessRecorder
 from adapters.nats.publisher import OutgoingMessage
 from contracts.base import IntegrationEvent
 from contracts.envelope import encode_structured
-from contracts.registry import REGISTRY, EventSpec, event_name
+from contracts.registry import REGISTRY, EventSpec
 from contracts.subjects import subject_of
 
 EVENT_ID_NS = UUID("0b6f1f8e-3a52-4c1e-8f0e-6f2b9d7c5a10")
@@ -33,24 +35,17 @@ def integration_event_id(store: str, position: int) -> str:
 DataBuilder = Callable[[EventSpec, Any, str], IntegrationEvent]
 
 
-def published_event_id(agency: str, store: str, event: Any, position: int) -> str | None:
-    """The integration event id ``event`` at ``position`` is published under, if any."""
-    name = event_name(type(event))
-    if any(spec.agency == agency and spec.name == name for spec in REGISTRY.specs()):
-        return integration_event_id(store, position)
-    return None
-
-
 class ContractTranslator:
     """Translates one store's events; resolves each aggregate's person_ref once.
 
+    ``contracts`` maps the name of each published domain event to its contract struct;
     ``build`` makes the contract event from the domain event; by default it copies
     the contract's fields by name.
     """
 
     def __init__(
         self, *, agency: str, store: str, recorder: ProcessRecorder, mapper: Mapper[Any],
-        build: DataBuilder | None = None,
+        contracts: Mapping[str, type[IntegrationEvent]], build: DataBuilder | None = None,
     ) -> None:
         self._build = build or contract_data
         self._agency = agency
@@ -58,21 +53,15 @@ class ContractTranslator:
         self._source = f"urn:samlad:{agency}"
         self._recorder = recorder
         self._mapper = mapper
-        self._specs: dict[str, EventSpec] = {}
-        for spec in REGISTRY.specs():
-            if spec.agency != agency:
-                continue
-            known = self._specs.get(spec.name)
-            if known is None or known.version < spec.version:
-                self._specs[spec.name] = spec
+        self._specs = {
+            name: REGISTRY.spec(agency, contract) for name, contract in contracts.items()
+        }
         self._person_ref = lru_cache(maxsize=100_000)(self._load_person_ref)
-        # The name is derived with regular expressions: once per class, not per event.
-        self._spec_of = cache(lambda cls: self._specs.get(event_name(cls)))
 
     def __call__(
         self, event: Any, position: int, previous_position: int | None
     ) -> OutgoingMessage | None:
-        spec = self._spec_of(type(event))
+        spec = self._specs.get(type(event).__name__)
         if spec is None:
             return None
         person_ref = self._person_ref(event.originator_id)
@@ -97,7 +86,8 @@ class ContractTranslator:
     def _load_person_ref(self, originator_id: UUID) -> str:
         first = self._recorder.select_events(originator_id, lte=1)
         created = self._mapper.to_domain_event(first[0])
-        return str(created.person_ref)
+        # Every published aggregate is created with its person_ref (``Opened``).
+        return str(getattr(created, "person_ref"))  # noqa: B009
 
 
 @cache

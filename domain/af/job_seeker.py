@@ -34,13 +34,19 @@ class JobSeeker(Involvement):
     def _registered(self, effective_at: datetime, recorded_at: datetime) -> None:
         self.registered = True
 
-    def deregister(self, *, reason: str, effective_at: datetime, recorded_at: datetime) -> None:
+    def deregister(
+        self, *, reason: str, effective_at: datetime, recorded_at: datetime,
+        reason_code: str | None = None,
+    ) -> None:
         if not self.registered:
             raise Conflict("the person is not registered as a job seeker")
-        self._deregistered(reason, effective_at, recorded_at)
+        self._deregistered(reason, effective_at, recorded_at, reason_code)
 
     @event("JobSeekerDeregistered")
-    def _deregistered(self, reason: str, effective_at: datetime, recorded_at: datetime) -> None:
+    def _deregistered(
+        self, reason: str, effective_at: datetime, recorded_at: datetime,
+        reason_code: str | None = None,
+    ) -> None:
         self.registered = False
 
     def make_referral(

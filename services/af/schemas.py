@@ -15,6 +15,7 @@ Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 
 class Deregister(Command, kw_only=True):
     reason: Text
+    reason_code: Id | None = None
 
 
 class MakeReferral(Command, kw_only=True):

@@ -1,14 +1,16 @@
-"""The command API every agency shares: consent, hand-offs, contact, lead, exit."""
+"""The command API every agency shares: consent, hand-offs, contact, lead, exit.
+
+Controllers are thin: each handler calls the command of the same name on the agency's
+application, injected as ``application`` (``create_agency_app`` provides it).
+"""
 
 from __future__ import annotations
 
-from uuid import uuid4
-
-from litestar import Router, get, post
+from litestar import Controller, get, post
 from litestar.params import FromPath, JSONBody
 
 from domain.agency.involvement import Involvement
-from services.agency.runner import CommandRunner
+from services.agency.application import AgencyApplication
 from services.agency.schemas import (
     Accepted,
     Command,
@@ -35,93 +37,99 @@ def view_of(involvement: Involvement, details: dict[str, object]) -> Involvement
     )
 
 
-def common_router(runner: CommandRunner, *, identify: bool = True) -> Router:
-    """Routes for what all four agencies record alike (``identify``: POST /persons)."""
-    app = runner.application
-    handlers: list[object] = []
+class PersonController(Controller):
+    """``POST /persons``: identify a person at the agency edge (the kommun enrols instead)."""
 
-    if identify:
-        @post("/persons", status_code=201, sync_to_thread=True, tags=["persons"],
-              summary="Identify a person by personnummer at the agency edge")
-        def identify_person(data: JSONBody[IdentifyPerson]) -> PersonIdentified:
-            return PersonIdentified(person_ref=runner.identify(data.personnummer))
+    path = "/persons"
 
-        handlers.append(identify_person)
+    @post(status_code=201, sync_to_thread=True, tags=["persons"],
+          summary="Identify a person by personnummer at the agency edge")
+    def identify_person(
+        self, application: AgencyApplication, data: JSONBody[IdentifyPerson]
+    ) -> PersonIdentified:
+        return PersonIdentified(person_ref=application.identify(data.personnummer))
 
-    @get(PERSON, sync_to_thread=True, tags=["persons"], summary="The agency's own record")
-    def get_person(person_ref: FromPath[str]) -> InvolvementView:
-        involvement = app.get_involvement(person_ref)
+
+class InvolvementController(Controller):
+    """What all four agencies record alike: consent, hand-offs, contact, lead, exit."""
+
+    path = PERSON
+
+    @get(sync_to_thread=True, tags=["persons"], summary="The agency's own record")
+    def get_person(
+        self, application: AgencyApplication, person_ref: FromPath[str]
+    ) -> InvolvementView:
+        involvement = application.get_involvement(person_ref)
         return view_of(involvement, involvement_details(involvement))
 
-    @post(f"{PERSON}/consents", status_code=201, sync_to_thread=True, tags=["consent"])
-    def give_consent(person_ref: FromPath[str], data: JSONBody[GiveConsent]) -> Accepted:
-        consent_id = data.consent_id or str(uuid4())
-        return runner.run(person_ref, data, lambda i, eff, rec: i.give_consent(
-            consent_id=consent_id, consent_scope=data.consent_scope,
-            to_agencies=[str(a) for a in data.to_agencies], effective_at=eff, recorded_at=rec,
-        ), consent_id=consent_id)
+    @post("/consents", status_code=201, sync_to_thread=True, tags=["consent"])
+    def give_consent(
+        self, application: AgencyApplication, person_ref: FromPath[str],
+        data: JSONBody[GiveConsent],
+    ) -> Accepted:
+        return application.give_consent(person_ref, data)
 
-    @post(f"{PERSON}/consents/{{consent_id:str}}/withdraw", status_code=200,
-          sync_to_thread=True, tags=["consent"])
+    @post("/consents/{consent_id:str}/withdraw", status_code=200, sync_to_thread=True,
+          tags=["consent"])
     def withdraw_consent(
-        person_ref: FromPath[str], consent_id: FromPath[str], data: JSONBody[Command],
+        self, application: AgencyApplication, person_ref: FromPath[str],
+        consent_id: FromPath[str], data: JSONBody[Command],
     ) -> Accepted:
-        return runner.run(person_ref, data, lambda i, eff, rec: i.withdraw_consent(
-            consent_id=consent_id, effective_at=eff, recorded_at=rec))
+        return application.withdraw_consent(person_ref, consent_id, data)
 
-    @post(f"{PERSON}/hand-offs", status_code=201, sync_to_thread=True, tags=["hand-offs"])
-    def request_hand_off(person_ref: FromPath[str], data: JSONBody[RequestHandOff]) -> Accepted:
-        hand_off_id = data.hand_off_id or str(uuid4())
-        return runner.run(person_ref, data, lambda i, eff, rec: i.request_hand_off(
-            hand_off_id=hand_off_id, to_agency=str(data.to_agency), reason=data.reason,
-            effective_at=eff, recorded_at=rec,
-        ), hand_off_id=hand_off_id)
+    @post("/hand-offs", status_code=201, sync_to_thread=True, tags=["hand-offs"])
+    def request_hand_off(
+        self, application: AgencyApplication, person_ref: FromPath[str],
+        data: JSONBody[RequestHandOff],
+    ) -> Accepted:
+        return application.request_hand_off(person_ref, data)
 
-    @post(f"{PERSON}/hand-offs/{{hand_off_id:str}}/accept", status_code=200,
-          sync_to_thread=True, tags=["hand-offs"])
+    @post("/hand-offs/{hand_off_id:str}/accept", status_code=200, sync_to_thread=True,
+          tags=["hand-offs"])
     def accept_hand_off(
-        person_ref: FromPath[str], hand_off_id: FromPath[str], data: JSONBody[Command],
+        self, application: AgencyApplication, person_ref: FromPath[str],
+        hand_off_id: FromPath[str], data: JSONBody[Command],
     ) -> Accepted:
-        return runner.run(person_ref, data, lambda i, eff, rec: i.accept_hand_off(
-            hand_off_id=hand_off_id, effective_at=eff, recorded_at=rec))
+        return application.accept_hand_off(person_ref, hand_off_id, data)
 
-    @post(f"{PERSON}/hand-offs/{{hand_off_id:str}}/reject", status_code=200,
-          sync_to_thread=True, tags=["hand-offs"])
+    @post("/hand-offs/{hand_off_id:str}/reject", status_code=200, sync_to_thread=True,
+          tags=["hand-offs"])
     def reject_hand_off(
-        person_ref: FromPath[str], hand_off_id: FromPath[str], data: JSONBody[RejectHandOff],
+        self, application: AgencyApplication, person_ref: FromPath[str],
+        hand_off_id: FromPath[str], data: JSONBody[RejectHandOff],
     ) -> Accepted:
-        return runner.run(person_ref, data, lambda i, eff, rec: i.reject_hand_off(
-            hand_off_id=hand_off_id, reason=data.reason, effective_at=eff, recorded_at=rec))
+        return application.reject_hand_off(person_ref, hand_off_id, data)
 
-    @post(f"{PERSON}/contact/lost", status_code=200, sync_to_thread=True, tags=["contact"])
-    def lose_contact(person_ref: FromPath[str], data: JSONBody[Command]) -> Accepted:
-        return runner.run(person_ref, data, lambda i, eff, rec: i.lose_contact(
-            effective_at=eff, recorded_at=rec))
+    @post("/contact/lost", status_code=200, sync_to_thread=True, tags=["contact"])
+    def lose_contact(
+        self, application: AgencyApplication, person_ref: FromPath[str], data: JSONBody[Command]
+    ) -> Accepted:
+        return application.lose_contact(person_ref, data)
 
-    @post(f"{PERSON}/contact/resumed", status_code=200, sync_to_thread=True, tags=["contact"])
-    def resume_contact(person_ref: FromPath[str], data: JSONBody[Command]) -> Accepted:
-        return runner.run(person_ref, data, lambda i, eff, rec: i.resume_contact(
-            effective_at=eff, recorded_at=rec))
+    @post("/contact/resumed", status_code=200, sync_to_thread=True, tags=["contact"])
+    def resume_contact(
+        self, application: AgencyApplication, person_ref: FromPath[str], data: JSONBody[Command]
+    ) -> Accepted:
+        return application.resume_contact(person_ref, data)
 
-    @post(f"{PERSON}/lead/assume", status_code=200, sync_to_thread=True, tags=["lead"])
-    def assume_lead(person_ref: FromPath[str], data: JSONBody[Command]) -> Accepted:
-        return runner.run(person_ref, data, lambda i, eff, rec: i.assume_lead(
-            effective_at=eff, recorded_at=rec))
+    @post("/lead/assume", status_code=200, sync_to_thread=True, tags=["lead"])
+    def assume_lead(
+        self, application: AgencyApplication, person_ref: FromPath[str], data: JSONBody[Command]
+    ) -> Accepted:
+        return application.assume_lead(person_ref, data)
 
-    @post(f"{PERSON}/lead/release", status_code=200, sync_to_thread=True, tags=["lead"])
-    def release_lead(person_ref: FromPath[str], data: JSONBody[Command]) -> Accepted:
-        return runner.run(person_ref, data, lambda i, eff, rec: i.release_lead(
-            effective_at=eff, recorded_at=rec))
+    @post("/lead/release", status_code=200, sync_to_thread=True, tags=["lead"])
+    def release_lead(
+        self, application: AgencyApplication, person_ref: FromPath[str], data: JSONBody[Command]
+    ) -> Accepted:
+        return application.release_lead(person_ref, data)
 
-    @post(f"{PERSON}/exit", status_code=200, sync_to_thread=True, tags=["exit"])
-    def exit_participant(person_ref: FromPath[str], data: JSONBody[ExitParticipant]) -> Accepted:
-        return runner.run(person_ref, data, lambda i, eff, rec: i.exit(
-            outcome=data.outcome, effective_at=eff, recorded_at=rec))
-
-    handlers += [get_person, give_consent, withdraw_consent,
-                 request_hand_off, accept_hand_off, reject_hand_off, lose_contact,
-                 resume_contact, assume_lead, release_lead, exit_participant]
-    return Router(path="/", route_handlers=handlers)  # type: ignore[arg-type]
+    @post("/exit", status_code=200, sync_to_thread=True, tags=["exit"])
+    def exit_participant(
+        self, application: AgencyApplication, person_ref: FromPath[str],
+        data: JSONBody[ExitParticipant],
+    ) -> Accepted:
+        return application.exit(person_ref, data)
 
 
 def involvement_details(involvement: Involvement) -> dict[str, object]:

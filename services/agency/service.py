@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Sequence
 
-from litestar import Litestar, Router
+from litestar import Controller, Litestar
+from litestar.di import Provide
 from nats.js import JetStreamContext
 
 from adapters.crypto import FieldSealer, PersonalFields, PersonKeyStore
@@ -16,13 +18,13 @@ from adapters.outbox.relay import OutboxRelay, Publisher
 from adapters.outbox.translator import ContractTranslator
 from adapters.pseudonym import Pseudonymiser
 from adapters.store.application import open_application
-from services.agency.api import common_router
+from services.agency.api import InvolvementController, PersonController
 from services.agency.application import AgencyApplication
 from services.agency.inbound import IncomingHandOffs
 from services.agency.metrics import register_agency_metrics
-from services.agency.runner import CommandRunner
 from services.runtime.app import build_app
 from services.runtime.clock import Clock, utc_now
+from services.runtime.doorbell import Doorbell
 from services.runtime.workers import NatsWorkers
 from services.settings import Settings
 
@@ -41,7 +43,7 @@ def agency_outbox(
     agency = str(application.agency)
     translator = ContractTranslator(
         agency=agency, store=agency, recorder=application.process_recorder,
-        mapper=application.mapper,
+        mapper=application.mapper, contracts=application.outbox_contracts(),
     )
     return OutboxRelay(
         name="outbox", recorder=application.process_recorder, mapper=application.mapper,
@@ -53,37 +55,44 @@ def agency_outbox(
 def create_agency_app(
     settings: Settings,
     application_class: type[AgencyApplication],
-    own_routes: Callable[[CommandRunner], Router],
+    controllers: Sequence[type[Controller]],
     *,
     clock: Clock = utc_now,
 ) -> Litestar:
+    """The agency's app: its ``controllers`` and the shared ones, on its application."""
     agency = str(application_class.agency)
-    application = open_application(application_class, settings.store, agency)
     keys = PersonKeyStore.in_data_dir(settings.data_dir)
-    application.seal = PersonalFields(FieldSealer(keys)).seal_pending
-    runner = CommandRunner(
-        application, clock, Pseudonymiser.from_file(settings.pseudonym_key_file)
-    )
+    doorbell = Doorbell()
+    application = open_application(application_class, settings.store, agency, init={
+        "clock": clock,
+        "pseudonymiser": Pseudonymiser.from_file(settings.pseudonym_key_file),
+        "seal": PersonalFields(FieldSealer(keys)).seal_events,
+        "on_saved": doorbell.ring,
+    })
 
-    async def relay(js, stop):  # type: ignore[no-untyped-def]
+    async def relay(js: JetStreamContext, stop: asyncio.Event) -> None:
         outbox = agency_outbox(application, js)
-        application.on_saved = outbox.nudge
+        doorbell.answer_with(outbox.nudge)
         await outbox.run(stop)
 
-    async def republishing(js, stop):  # type: ignore[no-untyped-def]
+    async def republishing(js: JetStreamContext, stop: asyncio.Event) -> None:
         # Gap refill: the coordination asks for a stretch it never received.
         await answer_republish(core_client(js), agency, agency_outbox(application, js), stop)
 
-    async def hand_offs(js, stop):  # type: ignore[no-untyped-def]
+    async def hand_offs(js: JetStreamContext, stop: asyncio.Event) -> None:
         await IncomingHandOffs(js=js, application=application, clock=clock).run(stop)
 
     workers = NatsWorkers(settings.nats, agency, [relay, hand_offs, republishing])
+    shared: list[type[Controller]] = [InvolvementController]
+    if agency != "kommun":  # the kommun identifies a person by enrolling them
+        shared.append(PersonController)
     return build_app(
         service=agency,
         title=TITLES[agency],
         settings=settings,
-        route_handlers=[own_routes(runner), common_router(runner, identify=agency != "kommun")],
+        route_handlers=[*controllers, *shared],
         workers=workers,
         recorder=application.process_recorder,
         on_shutdown=[register_agency_metrics(application), application.close],
+        dependencies={"application": Provide(lambda: application, sync_to_thread=False)},
     )

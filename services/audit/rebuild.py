@@ -24,6 +24,7 @@ from domain.case.aggregate import Case
 from services.audit.decoding import FastDecoder
 from services.audit.replay import store_pages
 from services.coordination.indicators import INDICATOR_CASES, INDICATOR_HAND_OFFS
+from services.coordination.queries import read_models
 from services.coordination.read_model import ALERTS, CASES, DEADLINES, changes_for
 
 COMPARED: tuple[tuple[Table, frozenset[str]], ...] = (
@@ -75,33 +76,30 @@ def case_events(app: Any) -> Iterator[list[Any]]:
 
 
 def replay_case(events: Sequence[Any], app: Any) -> tuple[Case, list[Change]]:
-    """The case after ``events``, with its pending events, and the rows they derive."""
+    """The case after ``events``, and the rows they derive (as the live commit made them)."""
     case: Any = None
     changes: list[Change] = []
     for event in events:
         case = event.mutate(case)
         if type(event).__name__ in ("AlertRaised", "AlertResolved"):
-            case._pending_events = [event]
-            changes.extend(changes_for(case, app.policy, event.timestamp))
-    case._pending_events = []
+            changes.extend(changes_for(case, app.policy, event.timestamp, [event]))
     final = events[-1].timestamp if events else datetime.now(UTC)
     changes.extend(changes_for(case, app.policy, final))
-    case._pending_events = list(events)
     return case, changes
 
 
 def rebuild_into(live: Any, fresh: Any) -> tuple[int, int]:
     """Replay every case of ``live`` into the empty store of ``fresh``."""
     cases = events = 0
-    batch: list[Case] = []
+    batch: list[Any] = []
     changes: list[Change] = []
     for case_events_ in case_events(live):
         case, rows = replay_case(case_events_, live)
-        batch.append(case)
+        batch += [*case_events_, case]
         changes.extend(rows)
         cases += 1
         events += len(case_events_)
-        if len(batch) >= SAVE_BATCH:
+        if cases % SAVE_BATCH == 0:
             fresh.save_processed(None, *batch, read_models=changes)
             batch, changes = [], []
     if batch:
@@ -110,7 +108,7 @@ def rebuild_into(live: Any, fresh: Any) -> tuple[int, int]:
 
 
 def _rows(app: Any, table: Table, ignored: frozenset[str]) -> dict[str, dict[str, Any]]:
-    rows = app.process_recorder.query(f"SELECT * FROM {{{table.name}}}")
+    rows = read_models(app).query(f"SELECT * FROM {{{table.name}}}")
     return {
         str(row[table.key]): {k: v for k, v in row.items() if k not in ignored} for row in rows
     }

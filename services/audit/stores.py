@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
-
 from adapters.store.application import StoredApplication, open_application
+from services.agency.applications import AGENCY_APPLICATIONS
 from services.settings import SERVICES, Settings
-
-AGENCY_APPLICATIONS = {
-    "kommun": "services.kommun.application:KommunApplication",
-    "af": "services.af.application:AfApplication",
-    "fk": "services.fk.application:FkApplication",
-    "region": "services.region.application:RegionApplication",
-}
 
 
 class StoreMissing(Exception):
     """The service has no store here (nothing was ever recorded)."""
-
-
-def _resolve(topic: str) -> type[Any]:
-    module, name = topic.split(":")
-    return getattr(import_module(module), name)  # type: ignore[no-any-return]
 
 
 def store_exists(settings: Settings, service: str) -> bool:
@@ -42,4 +28,4 @@ def open_store(settings: Settings, service: str) -> StoredApplication:
 
         return open_coordination(settings)
     # StoreSettings.env_for picks the chained recorders (ADR 0005).
-    return open_application(_resolve(AGENCY_APPLICATIONS[service]), settings.store, service)
+    return open_application(AGENCY_APPLICATIONS[service], settings.store, service)

@@ -9,26 +9,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib
 from typing import Any
 
 from adapters.nats.connection import connect
 from adapters.store.application import open_application
+from services.agency.applications import AGENCY_APPLICATIONS
 from services.settings import Settings
-
-APPLICATIONS = {
-    "kommun": "services.kommun.application:KommunApplication",
-    "af": "services.af.application:AfApplication",
-    "fk": "services.fk.application:FkApplication",
-    "region": "services.region.application:RegionApplication",
-}
 
 
 def add_parser(commands: Any) -> None:
     outbox = commands.add_parser("outbox", help="an agency's outbox relay")
     sub = outbox.add_subparsers(dest="outbox_command", required=True)
     republish = sub.add_parser("republish", help="publish a stretch of the store again")
-    republish.add_argument("service", choices=sorted(APPLICATIONS))
+    republish.add_argument("service", choices=sorted(AGENCY_APPLICATIONS))
     republish.add_argument("--from", dest="start", type=int, required=True,
                            help="the first position (notification id), e.g. a gap's missing")
     republish.add_argument("--to", dest="end", type=int, default=None)
@@ -38,9 +31,9 @@ def add_parser(commands: Any) -> None:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     if settings.nats_url is None:
         raise SystemExit("samlad outbox republish: set SAMLAD_NATS_URL (samlad up prints it)")
-    module, _, name = APPLICATIONS[args.service].partition(":")
-    application_class = getattr(importlib.import_module(module), name)
-    application = open_application(application_class, settings.store, args.service)
+    application = open_application(
+        AGENCY_APPLICATIONS[args.service], settings.store, args.service
+    )
     try:
         published = asyncio.run(_republish(settings, application, args.start, args.end))
     finally:

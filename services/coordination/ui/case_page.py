@@ -19,6 +19,7 @@ from domain.case.aggregate import Case
 from domain.case.facts import HandOffRequested
 from domain.case.state import CaseState, HandOff, HandOffStatus
 from services.coordination.application import CoordinationApplication
+from services.coordination.queries import get_alerts_of_case
 from services.coordination.read_model import parse_instant
 from services.coordination.reading import CaseReader
 from services.coordination.ui import labels
@@ -153,10 +154,7 @@ def _hand_off_view(hand_off: HandOff, now: datetime) -> HandOffView:
 
 
 def _alerts(app: CoordinationApplication, case: Case) -> list[AlertItem]:
-    rows = app.process_recorder.query(  # type: ignore[attr-defined]
-        "SELECT * FROM {alert_index} WHERE case_id = ? ORDER BY raised_at, alert_id",
-        [str(case.id)],
-    )
+    rows = get_alerts_of_case(app, str(case.id))
     return [
         AlertItem(
             alert_id=row["alert_id"], rule=row["rule"], label=labels.rule_label(row["rule"]),

@@ -6,12 +6,16 @@ event store, so the list stays cheap however many events are stored.
 
 from __future__ import annotations
 
-from typing import Any
-
 import msgspec
 
 from domain.agencies import Agency
 from services.coordination.application import CoordinationApplication
+from services.coordination.queries import (
+    get_caseload,
+    get_caseload_marker,
+    get_kommuner,
+    get_open_rules,
+)
 from services.coordination.ui.viewer import Viewer
 
 PAGE = 100
@@ -46,47 +50,21 @@ def _split(text: str | None) -> list[str]:
     return [str(agency) for agency in Agency if agency in present]
 
 
-def _concerns(agency: Agency) -> tuple[str, list[Any]]:
-    """A case concerns an agency that has a lane in it or is named by an open alert.
-
-    The kommun also holds every case its AME enrolled (inskrivning creates no lane of
-    its own), which the case_index records as the case's kommun.
-    """
-    clause = (
-        "(agencies LIKE ? OR case_id IN (SELECT case_id FROM {alert_index} "
-        "WHERE resolved_at IS NULL AND agencies LIKE ?)"
-    )
-    params: list[Any] = [f"%,{agency},%", f"%,{agency},%"]
-    if agency is Agency.KOMMUN:
-        clause += " OR kommun IS NOT NULL"
-    return clause + ")", params
-
-
 def caseload(
     app: CoordinationApplication, viewer: Viewer, where: CaseloadFilter, limit: int = PAGE
 ) -> list[CaseRow]:
-    """Cases for ``viewer`` that pass ``where``: open alerts first, then the latest."""
-    clauses, params = ["1 = 1"], []
-    if viewer.agency is not None:
-        clause, more = _concerns(viewer.agency)
-        clauses.append(clause)
-        params += more
-    if where.kommun:
-        clauses.append("kommun = ?")
-        params.append(where.kommun)
-    if where.agency:
-        clauses.append("agencies LIKE ?")
-        params.append(f"%,{where.agency},%")
-    if where.rule:
-        clauses.append("case_id IN (SELECT case_id FROM {alert_index} "
-                       "WHERE resolved_at IS NULL AND rule = ?)")
-        params.append(where.rule)
-    rows = app.process_recorder.query(  # type: ignore[attr-defined]
-        f"SELECT * FROM {{case_index}} WHERE {' AND '.join(clauses)} "
-        "ORDER BY open_alerts DESC, last_effective_at DESC, person_ref LIMIT ?",
-        [*params, limit],
+    """Cases for ``viewer`` that pass ``where``: open alerts first, then the latest.
+
+    A case concerns an agency that has a lane in it or is named by an open alert; the
+    kommun also holds every case its AME enrolled (inskrivning creates no lane of its
+    own), which the case_index records as the case's kommun.
+    """
+    rows = get_caseload(
+        app, concerning=None if viewer.agency is None else str(viewer.agency),
+        kommun_sees_enrolled=viewer.agency is Agency.KOMMUN, kommun=where.kommun,
+        agency=where.agency or None, rule=where.rule or None, limit=limit,
     )
-    rules = _open_rules(app, [row["case_id"] for row in rows])
+    rules = get_open_rules(app, [row["case_id"] for row in rows])
     return [
         CaseRow(
             person_ref=row["person_ref"], kommun=row["kommun"],
@@ -99,32 +77,11 @@ def caseload(
     ]
 
 
-def _open_rules(app: CoordinationApplication, case_ids: list[str]) -> dict[str, list[str]]:
-    if not case_ids:
-        return {}
-    marks = ", ".join("?" for _ in case_ids)
-    rows = app.process_recorder.query(  # type: ignore[attr-defined]
-        f"SELECT case_id, rule FROM {{alert_index}} WHERE resolved_at IS NULL "
-        f"AND case_id IN ({marks}) ORDER BY due_at",
-        case_ids,
-    )
-    found: dict[str, list[str]] = {}
-    for row in rows:
-        found.setdefault(row["case_id"], []).append(row["rule"])
-    return found
-
-
 def kommuner(app: CoordinationApplication) -> list[str]:
     """The kommuner that have cases, for the filter's choices."""
-    rows = app.process_recorder.query(  # type: ignore[attr-defined]
-        "SELECT DISTINCT kommun FROM {case_index} WHERE kommun IS NOT NULL ORDER BY kommun"
-    )
-    return [row["kommun"] for row in rows]
+    return get_kommuner(app)
 
 
 def caseload_marker(app: CoordinationApplication) -> str:
     """Changes whenever any case row changes: the live stream compares it."""
-    rows = app.process_recorder.query(  # type: ignore[attr-defined]
-        "SELECT MAX(updated_at) AS latest, COUNT(*) AS cases FROM {case_index}"
-    )
-    return f"{rows[0]['latest']}|{rows[0]['cases']}" if rows else ""
+    return get_caseload_marker(app)

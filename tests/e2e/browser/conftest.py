@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from adapters.store.testing import missing, opted_out
+
 from .system import Agencies, Samlad
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -17,13 +19,13 @@ CHROMIUM_ARGS = [
 ]
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    if CHROMIUM.exists():
-        return
-    skip = pytest.mark.skip(reason=f"no chromium at {CHROMIUM} (apt-get install chromium)")
-    for item in items:
-        if "browser" in item.keywords:
-            item.add_marker(skip)
+@pytest.fixture(autouse=True, scope="module")
+def _chromium() -> None:
+    """Without chromium the browser tier fails under ``make test`` (or skips by choice)."""
+    if opted_out("browser"):
+        missing("browser", "browser tests opted out")
+    if not CHROMIUM.exists():
+        missing("browser", f"no chromium at {CHROMIUM} (apt-get install chromium)")
 
 
 @pytest.fixture(scope="module")

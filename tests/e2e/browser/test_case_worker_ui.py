@@ -1,11 +1,13 @@
 """Case workers use the UI: caseload, one case in four lanes, alerts, consent, live news.
 
-Each test owns its person (a fresh personnummer) on one `samlad up` per module. The
-screenshots the README shows are saved to docs/screenshots/ on the way.
+Each test owns its person (a fresh personnummer) on one `samlad up` per module.
+Screenshots are saved under build/screenshots/ on the way; `make screenshots` writes the
+README's to docs/screenshots/ instead (``SAMLAD_SCREENSHOTS``).
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +19,8 @@ from .system import Agencies, Samlad, days_ago
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
+ROOT = Path(__file__).resolve().parents[3]
+SCREENSHOTS = ROOT / os.environ.get("SAMLAD_SCREENSHOTS", "build/screenshots")
 LIVE_TIMEOUT_MS = 15_000
 LANES = ("Kommunen", "Arbetsförmedlingen", "Försäkringskassan", "Regionen")
 

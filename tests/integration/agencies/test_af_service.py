@@ -49,6 +49,19 @@ async def test_job_seeker_registered_and_deregistered(agencies: Agencies) -> Non
     assert [e.spec.type for e in events] == [
         "se.samlad.af.job-seeker-registered.v1", "se.samlad.af.job-seeker-deregistered.v1"]
     assert agencies.text(ref, events[1].event.reason) == "arbete"
+    assert events[1].event.reason_code is None
+
+
+async def test_a_deregistration_code_given_is_published(agencies: Agencies) -> None:
+    af = agencies["af"]
+    ref = await _registered(agencies)
+
+    deregistered = await af.post(f"/persons/{ref}/deregistration",
+                                 json={"reason": "arbete", "reason_code": "1.1"})
+
+    assert deregistered.status_code == 200, deregistered.text
+    events = await agencies.published(ref).at_least(2)
+    assert events[1].event.reason_code == "1.1"
 
 
 async def test_invalid_registration_transitions_are_refused(agencies: Agencies) -> None:

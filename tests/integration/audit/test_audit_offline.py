@@ -10,7 +10,7 @@ import pytest
 from adapters.nats.server import EmbeddedNatsServer, url_file
 from adapters.nats.testing import provision_streams
 from services.cli.main import main
-from services.cli.up import parse_services, start_checkpoints
+from services.cli.up import checkpoint_child, parse_services
 from services.settings import Settings
 
 from .test_audit_nats import truncate_tail, write_kommun_store
@@ -67,7 +67,8 @@ def test_up_services_none_or_empty_means_nats_alone() -> None:
 
 def test_up_starts_its_checkpoints_on_a_fresh_data_dir(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path / "fresh")
-    process = start_checkpoints(settings, {"PATH": "/usr/bin:/bin"}, 60.0)
-    process.kill()
-    process.wait()
+    child = checkpoint_child(settings, {"PATH": "/usr/bin:/bin"}, 60.0)
+    child.start()
+    child.terminate()
+    child.wait_stopped(10.0)
     assert (settings.data_dir / "logs" / "audit.log").exists()

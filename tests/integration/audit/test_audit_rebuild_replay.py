@@ -9,6 +9,7 @@ from adapters.store.settings import StoreSettings
 from services.audit.rebuild import rebuild_and_diff
 from services.audit.replay import replay_store
 from services.coordination.application import CoordinationApplication
+from services.coordination.queries import read_models
 from services.coordination.recorders import recorder_env
 
 from .caseload import ingest_caseload
@@ -38,10 +39,11 @@ def test_a_projection_row_changed_behind_the_application_is_reported(
     coordination: CoordinationApplication, tmp_path: Path,
 ) -> None:
     refs = ingest_caseload(coordination, 5)
-    with coordination.process_recorder.datastore.transaction(commit=True) as cursor:  # type: ignore[attr-defined]
-        table = coordination.process_recorder.qualified("indicator_case")  # type: ignore[attr-defined]
+    recorder = read_models(coordination)
+    with recorder.datastore.transaction(commit=True) as cursor:
+        table = recorder.qualified("indicator_case")
         sql = f"UPDATE {table} SET exit_outcome = 'arbete' WHERE person_ref = ?"
-        cursor.execute(coordination.process_recorder.sql(sql), (refs[0],))  # type: ignore[attr-defined]
+        cursor.execute(recorder.sql(sql), (refs[0],))
     fresh = fresh_store(tmp_path / "rebuild")
     try:
         report = rebuild_and_diff(coordination, fresh)

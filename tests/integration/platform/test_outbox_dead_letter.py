@@ -45,7 +45,7 @@ async def test_an_event_that_breaks_its_contract_is_dead_lettered_and_later_even
             name="outbox", recorder=app.process_recorder, mapper=app.mapper,
             translate=ContractTranslator(
                 agency="kommun", store="kommun", recorder=app.process_recorder,
-                mapper=app.mapper,
+                mapper=app.mapper, contracts=app.outbox_contracts(),
             ),
             publisher=BatchPublisher(client.jetstream()),
             deadletter_subject=deadletter_subject("kommun", PARKED_BY_OUTBOX),
@@ -107,6 +107,7 @@ def _relay(app: KommunApplication, client: Client) -> OutboxRelay:
         name="outbox", recorder=app.process_recorder, mapper=app.mapper,
         translate=ContractTranslator(
             agency="kommun", store="kommun", recorder=app.process_recorder, mapper=app.mapper,
+            contracts=app.outbox_contracts(),
         ),
         publisher=BatchPublisher(client.jetstream()),
         deadletter_subject=deadletter_subject("kommun", PARKED_BY_OUTBOX),

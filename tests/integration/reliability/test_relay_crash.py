@@ -55,7 +55,8 @@ def fill_kommun_store(app: KommunApplication) -> set[str]:
     for offset in range(0, PERSONS, PER_SAVE):
         app.save(*participants[offset : offset + PER_SAVE])
     translate = ContractTranslator(agency="kommun", store="kommun",
-                                   recorder=app.process_recorder, mapper=app.mapper)
+                                   recorder=app.process_recorder, mapper=app.mapper,
+                                   contracts=app.outbox_contracts())
     notifications = app.process_recorder.select_notifications(1, 10 * TOTAL)
     return {
         integration_event_id("kommun", n.id) for n in notifications

@@ -83,13 +83,7 @@ def test_only_personal_fields_of_new_events_are_sealed(keys: MemoryKeys) -> None
         reason = "Flyttar"
         hand_off_id = "h1"
 
-    class Aggregate:
-        def __init__(self) -> None:
-            self.person_ref = ANNA
-            self._pending_events = [Event()]
+    event = Event()
+    PersonalFields(FieldSealer(keys)).seal_events(ANNA, [event])
 
-    aggregate = Aggregate()
-    PersonalFields(FieldSealer(keys)).seal_pending(aggregate)
-
-    event = aggregate._pending_events[0]
     assert is_sealed(event.reason) and event.hand_off_id == "h1"
