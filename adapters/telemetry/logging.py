@@ -49,5 +49,7 @@ def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
             logging.getLevelNamesMapping()[level.upper()]
         ),
         logger_factory=_stderr_logger,
-        cache_logger_on_first_use=True,
+        # Not cached: a reconfiguration (a level change, a test capturing the log to check
+        # what an operator would read) reaches every module's logger, not only new ones.
+        cache_logger_on_first_use=False,
     )
