@@ -22,6 +22,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import uvicorn
@@ -56,9 +57,11 @@ def person_facts(ref: str, count: int) -> Iterator[f.Fact]:
         at = START + timedelta(days=index)
         agency = Agency.KOMMUN if index % 4 in (1, 2) else Agency.AF
         intervention_id = f"i{(index + 1) // 2}"
-        common = {"event_id": f"{ref}:{index}", "agency": agency, "effective_at": at,
-                  "recorded_at": at, "details": {"anteckning": f"steg {index}"},
-                  "scope": "socialtjanst" if agency is Agency.KOMMUN else "arbetsmarknad"}
+        common: dict[str, Any] = {
+            "event_id": f"{ref}:{index}", "agency": agency, "effective_at": at,
+            "recorded_at": at, "details": {"anteckning": f"steg {index}"},
+            "scope": "socialtjanst" if agency is Agency.KOMMUN else "arbetsmarknad",
+        }
         if index % 2:
             yield f.InterventionStarted(**common, summary="Insats startad",
                                         intervention_id=intervention_id,
@@ -142,7 +145,7 @@ def main() -> None:
             key = load_signing_key(settings.data_dir)
             token = issue_token(key, agency="af", role="handlaggare", subject="bench")
             web = Litestar(route_handlers=[coordination_router(app)],
-                           middleware=[auth_middleware("coordination", key)])
+                           middleware=[auth_middleware("coordination", key.public_key())])
             port = free_port()
             server = serve(web, port)
             try:

@@ -7,6 +7,7 @@ interleaved so every partition gets its share; each person's events keep their o
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from adapters.nats.publisher import OutgoingMessage
 from adapters.nats.testing import new_person_ref
@@ -21,7 +22,7 @@ SOURCE = "urn:samlad:kommun"
 
 
 def kommun_event(person_ref: str, index: int, at: datetime) -> IntegrationEvent:
-    common = {"person_ref": person_ref, "effective_at": at, "recorded_at": at}
+    common: dict[str, Any] = {"person_ref": person_ref, "effective_at": at, "recorded_at": at}
     if index == 0:
         return kommun.PersonEnrolled(
             **common, kommun="Lund", gender="kvinna", birth_year=1985, target_groups=[]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 
 
 class Broadcaster:
@@ -38,7 +38,7 @@ class Broadcaster:
     def listeners(self) -> int:
         return len(self._listeners)
 
-    async def changes(self, heartbeat: float = 15.0) -> AsyncIterator[bool]:
+    async def changes(self, heartbeat: float = 15.0) -> AsyncGenerator[bool, None]:
         """Yields True once listening (a commit may have come before), then True after
         one or more commits and False after ``heartbeat`` idle seconds.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from adapters.nats.testing import new_person_ref
 from domain.agencies import Agency, Gender, InterventionType, Outcome
@@ -29,7 +30,7 @@ def person_facts(rng: random.Random, index: int) -> list[Fact]:
     day = START + timedelta(days=index % 40)
     n = iter(range(100))
 
-    def common(agency: Agency, days: float) -> dict[str, object]:
+    def common(agency: Agency, days: float) -> dict[str, Any]:
         at = day + timedelta(days=days)
         return {"event_id": f"e{index}-{next(n)}", "agency": agency, "effective_at": at,
                 "recorded_at": at, "summary": "händelse"}

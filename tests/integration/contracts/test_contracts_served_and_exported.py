@@ -13,8 +13,8 @@ import jsonschema
 
 from contracts.schema import PUBLISHED_DIR
 
-if TYPE_CHECKING:  # the fixture's class; tests/ is not a package
-    from conftest import Wire
+if TYPE_CHECKING:  # the fixture's class
+    from tests.integration.contracts.conftest import Wire
 
 SAMLAD = Path(sys.executable).with_name("samlad")  # .venv/bin/samlad
 

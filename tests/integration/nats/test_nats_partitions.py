@@ -12,7 +12,7 @@ async def _stored_subject(
     publisher = (await connect_as(nats_env.settings, service)).jetstream(timeout=5)
     admin = (await connect_as(nats_env.settings, "admin")).jetstream(timeout=5)
     ack = await publisher.publish(subject, b"{}")
-    return (await admin.get_msg(EVENTS_STREAM, ack.seq)).subject
+    return (await admin.get_msg(EVENTS_STREAM, ack.seq)).subject or ""
 
 
 async def test_a_published_event_is_stored_with_a_sixth_partition_token(

@@ -60,7 +60,8 @@ async def test_after_consent_the_details_are_shown(deployment: Deployment) -> No
 
     async def shown() -> dict[str, str] | None:
         entry = await calls.entry(person_ref, "af", "HandOffRequested", viewer="kommun")
-        return entry["details"]
+        details: dict[str, str] | None = entry["details"]
+        return details
 
     assert await eventually(shown) == {"orsak": REASON}
     # The consent names the kommun only: the region still sees the summary alone.
@@ -100,7 +101,7 @@ async def test_without_consent_the_case_shows_another_agencys_lane_but_not_its_w
             lanes = {lane["agency"] for lane in case["state"]["lanes"]}
             return case if "region" in lanes else None
 
-        case = await eventually(with_region_lane)
+        case: dict[str, Any] | None = await eventually(with_region_lane)
         assert case is not None
         return case
 

@@ -13,13 +13,18 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import ProcessRecorder
-from store_chain_support import create_schema, drop_schema, postgres_env, postgres_url
 
 from adapters.store.chain import ChainHead, chained_recorder_env
 from adapters.store.chained_postgres import ChainedPostgresProcessRecorder
 from adapters.store.chained_sqlite import ChainedSQLiteProcessRecorder
 from adapters.store.checkpoint import InvalidCheckpoint, sign_checkpoint, verify_checkpoint
 from adapters.store.verify import chain_head, verify_store
+from tests.integration.store.store_chain_support import (
+    create_schema,
+    drop_schema,
+    postgres_env,
+    postgres_url,
+)
 
 
 class Note(Aggregate):
@@ -35,7 +40,7 @@ class Note(Aggregate):
 class Notes(Application[Any]):
     """Records through ``factory.process_recorder()``, as Samlad's applications do."""
 
-    def construct_recorder(self) -> ProcessRecorder:  # type: ignore[override]
+    def construct_recorder(self) -> ProcessRecorder:
         return self.factory.process_recorder()
 
     def write(self, count: int) -> None:

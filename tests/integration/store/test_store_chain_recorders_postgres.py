@@ -15,7 +15,6 @@ from eventsourcing.tests.persistence import (
     ProcessRecorderTestCase,
     TrackingRecorderTestCase,
 )
-from store_chain_support import create_schema, drop_schema, postgres_datastore, postgres_url
 
 from adapters.store.chained_postgres import (
     ChainedPostgresApplicationRecorder,
@@ -23,6 +22,12 @@ from adapters.store.chained_postgres import (
     PostgresChain,
 )
 from adapters.store.verify import verify_store
+from tests.integration.store.store_chain_support import (
+    create_schema,
+    drop_schema,
+    postgres_datastore,
+    postgres_url,
+)
 
 pytestmark = pytest.mark.postgres
 

@@ -19,12 +19,17 @@ import psycopg
 import pytest
 from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.sqlite import SQLiteDatastore
-from store_chain_support import create_schema, drop_schema, postgres_datastore, postgres_url
 
 from adapters.store.chain import ChainHead, event_hash, store_hash
 from adapters.store.chained_postgres import ChainedPostgresProcessRecorder
 from adapters.store.chained_sqlite import ChainedSQLiteProcessRecorder
 from adapters.store.verify import Failure, chain_head, verify_store
+from tests.integration.store.store_chain_support import (
+    create_schema,
+    drop_schema,
+    postgres_datastore,
+    postgres_url,
+)
 
 
 @dataclass
@@ -88,7 +93,7 @@ def postgres_store() -> Iterator[Store]:
                 nid="notification_id",
             )
             with psycopg.connect(url, autocommit=True) as conn:
-                conn.execute(sql.replace("?", "%s"), params)  # type: ignore[arg-type]
+                conn.execute(sql.replace("?", "%s"), params)
 
         yield Store(recorder, a, b, tamper_sql)
     finally:
@@ -98,7 +103,8 @@ def postgres_store() -> Iterator[Store]:
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def store(request: pytest.FixtureRequest) -> Store:
-    return request.getfixturevalue(f"{request.param}_store")
+    store: Store = request.getfixturevalue(f"{request.param}_store")
+    return store
 
 
 def _at(failure: Failure) -> tuple[str, int | None, str | None, int | None, int]:

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from adapters.pseudonym import normalise_personnummer
 from services.demo.caseload import caseload
+from services.demo.story import Story
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 STORIES = caseload(500, seed=7, now=NOW)
 
 
-def _exits(stories=STORIES):  # type: ignore[no-untyped-def]
+def _exits(stories: Sequence[Story] = STORIES) -> list[str]:
     return [step.body["outcome"] for story in stories for step in story.steps()
             if step.agency == "kommun" and step.path.endswith("/exit")]
 

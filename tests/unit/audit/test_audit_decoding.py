@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from uuid import UUID
 
 from eventsourcing.persistence import Mapper
 
@@ -17,7 +18,7 @@ AT = datetime(2024, 5, 1, 8, tzinfo=UTC)
 
 
 def test_fast_decoding_equals_the_mapper_for_every_case_event() -> None:
-    mapper: Mapper = Mapper(transcoder=MsgspecTranscoder())
+    mapper: Mapper[UUID] = Mapper(transcoder=MsgspecTranscoder())
     case = Case(person_ref="p" + "a" * 26)
     case.record(Noted(event_id="n1", agency=Agency.KOMMUN, effective_at=AT, recorded_at=AT,
                       summary="möte", topic="mote", details={"plats": "Lund"}))
@@ -30,6 +31,7 @@ def test_fast_decoding_equals_the_mapper_for_every_case_event() -> None:
 
     for _ in range(2):  # the first pass learns each shape, the second uses it
         for row in stored:
+            assert isinstance(row.originator_id, UUID)
             fast = decoder.decode(row.topic, row.originator_id, row.originator_version,
                                   row.state)
             slow = mapper.to_domain_event(row)

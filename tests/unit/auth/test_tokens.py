@@ -48,7 +48,7 @@ def test_a_token_signed_with_another_key_is_refused() -> None:
 def test_an_unsigned_token_is_refused() -> None:
     forged = jwt.encode({"sub": "eve", "agency": "fk", "role": "auditor", "iss": "samlad",
                          "aud": "samlad", "iat": NOW, "exp": NOW + timedelta(hours=1)},
-                        None, algorithm="none")
+                        None, algorithm="none")  # type: ignore[arg-type]
 
     with pytest.raises(InvalidToken):
         verify_token(KEY, forged, now=NOW)
