@@ -47,6 +47,7 @@ from adapters.store.testing import DEFAULT_POSTGRES_URL
 from adapters.telemetry.logging import configure_logging
 from bench.http_load import LoadResult, Request, closed_loop, open_loop
 from bench.ingest import drop_schemas, save_rate
+from services.cli.supervisor import ProcessChild
 from services.cli.testing import clean_env
 from services.cli.up import wait_healthy
 from services.demo.personnummer import personnummer
@@ -83,6 +84,13 @@ def process(args: list[str], env: dict[str, str], log: Path) -> Iterator[subproc
         except subprocess.TimeoutExpired:
             child.kill()
             child.wait()
+
+
+def watched(name: str, child: subprocess.Popen[bytes]) -> ProcessChild:
+    """``child`` as ``wait_healthy`` watches it: it reads only ``alive`` and ``exit_code``."""
+    watching = ProcessChild(name, [], {}, Path(os.devnull))
+    watching.process = child
+    return watching
 
 
 def enrolment(number: int) -> Request:
@@ -152,8 +160,8 @@ def run_store(
     try:
         with process([sys.executable, "-m", "services.cli.main", "serve", "kommun",
                       "--port", str(port)], env, data_dir / "kommun.log") as kommun:
-            wait_healthy("kommun", f"http://{HOST}:{port}", kommun,
-                         time.monotonic() + START_SECONDS)
+            wait_healthy("kommun", f"http://{HOST}:{port}", watched("kommun", kommun),
+                         time.monotonic() + START_SECONDS, stopping=lambda: False)
             results = asyncio.run(measure_kommun(
                 settings, port, args.persons, args.requests, args.clients, args.rate,
                 args.seconds, kommun.pid,

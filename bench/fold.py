@@ -21,6 +21,7 @@ import statistics
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from typing import TypedDict
 
 from domain.agencies import Agency, Gender, InterventionType
 from domain.case import Case, RulePolicy, evaluate, fold
@@ -41,10 +42,20 @@ def case_facts(count: int, ref: str = "pbench") -> Iterator[f.Fact]:
         yield fact_at(ref, n, START + timedelta(hours=n))
 
 
+class _Common(TypedDict):
+    """The fields of ``f.FactBase`` that every fact of the bench case sets."""
+
+    event_id: str
+    agency: Agency
+    effective_at: datetime
+    recorded_at: datetime
+    summary: str
+
+
 def fact_at(ref: str, n: int, at: datetime) -> f.Fact:
     agency = (Agency.AF, Agency.KOMMUN)[n // 8 % 2]
-    common = {"event_id": f"{ref}:{n}", "agency": agency, "effective_at": at,
-              "recorded_at": at, "summary": "steg"}  # fmt: skip
+    common: _Common = {"event_id": f"{ref}:{n}", "agency": agency, "effective_at": at,
+                       "recorded_at": at, "summary": "steg"}  # fmt: skip
     step = n % 8
     if step in (1, 5):
         return f.InterventionStarted(**common, intervention_id=f"i{n}",
@@ -58,7 +69,8 @@ def fact_at(ref: str, n: int, at: datetime) -> f.Fact:
         return f.HandOffRequested(**common, hand_off_id=f"h{n}",
                                   to_agency=Agency.FK)  # fmt: skip
     if step == 7:
-        return f.HandOffAccepted(**{**common, "agency": Agency.FK}, hand_off_id=f"h{n - 3}")
+        accepting: _Common = {**common, "agency": Agency.FK}
+        return f.HandOffAccepted(**accepting, hand_off_id=f"h{n - 3}")
     return f.Noted(**common, topic="mote")
 
 
@@ -77,7 +89,7 @@ CPU: list[float] = []
 time includes waiting for a core."""
 
 
-def timed(step: Callable[[], None], repeat: int) -> float:
+def timed(step: Callable[[], object], repeat: int) -> float:
     """Median wall milliseconds of ``repeat`` calls (median CPU ms into ``CPU``)."""
     timings, cpu = [], []
     for _ in range(repeat):

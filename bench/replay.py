@@ -74,7 +74,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="samlad-bench-replay-") as tmp:
         app = open_application(CoordinationApplication, StoreSettings(data_dir=Path(tmp)),
-                               "coordination", **recorder_env(False))
+                               "coordination", init=None, **recorder_env(False))
         try:
             seconds = build(app, args.events)
             total = app.recorder.max_notification_id() or 0

@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 
 from litestar import Response, Router, get
+from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from adapters.telemetry.metrics import command_metrics, prometheus_text
@@ -18,7 +19,7 @@ def command_metrics_middleware(service: str) -> Callable[[ASGIApp], ASGIApp]:
 
     def wrap(app: ASGIApp) -> ASGIApp:
         async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-            if scope["type"] != "http" or scope["method"] in QUERIES:
+            if scope["type"] != ScopeType.HTTP or scope["method"] in QUERIES:
                 await app(scope, receive, send)
                 return
             status = 500

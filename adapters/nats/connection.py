@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import ssl
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import nats
 import structlog
@@ -93,8 +94,9 @@ async def connect(
         reconnected_cb=reconnected_cb,
     ))
     # nats-py retries the first connection forever: stop at once on a refusal instead.
+    waiting: set[asyncio.Future[Any]] = {connecting, refused}  # a Task[Client] and a Future[str]
     try:
-        await asyncio.wait({connecting, refused}, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
     except asyncio.CancelledError:
         connecting.cancel()  # a stop while the broker is away: no attempt left behind
         raise
@@ -112,4 +114,4 @@ async def connect(
 def core_client(js: JetStreamContext) -> Client:
     """The connection under a JetStream context (workers are handed only the context):
     atomic batches and control requests are spoken on core NATS."""
-    return js._nc  # type: ignore[no-any-return]
+    return js._nc

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Final
 
 # The subject scheme lives in contracts (integrators read it there); re-exported here so
-# the broker's names come from one module.
-from contracts.subjects import (  # noqa: F401
+# the broker's names come from one module; `__all__` below makes the re-export explicit.
+from contracts.subjects import (
     DEADLETTER_STREAM,
     EVENTS_STREAM,
     PARKED_BY_COORDINATION,
@@ -21,6 +21,38 @@ from contracts.subjects import (  # noqa: F401
     republish_subject,
 )
 from domain.agencies import Agency
+
+__all__ = [
+    "ADMIN",
+    "AGENCIES",
+    "AUDIT",
+    "AUDIT_STREAM",
+    "COORDINATION",
+    "DEADLETTER_STREAM",
+    "EVENTS_STREAM",
+    "EVENT_PUBLISHERS",
+    "PARKED_BY_COORDINATION",
+    "PARKED_BY_OUTBOX",
+    "PUBLISHED_TOKENS",
+    "ROOT",
+    "SERVICES",
+    "STREAMS",
+    "alert_publish_subjects",
+    "alert_subjects",
+    "alerts_consumer",
+    "coordination_consumer",
+    "deadletter_filter",
+    "deadletter_subject",
+    "deadletters_consumer",
+    "handoffs_consumer",
+    "handoffs_filter",
+    "inbox_prefix",
+    "partition_filter",
+    "publish_subjects",
+    "republish_subject",
+    "stored_partition",
+    "stream_of",
+]
 
 AGENCIES: Final = tuple(agency.value for agency in Agency)
 COORDINATION: Final = "coordination"

@@ -96,7 +96,7 @@ def permissions_for(service: str, *, partitions: int) -> Permissions:
                 *consumers,
                 # Gap refill: asks any agency to republish a stretch.
                 republish_subject("*"),
-                # Leases of its singleton jobs (ADR 0008): its own keys in the bucket only.
+                # Leases of its singleton jobs (ADR 0011): its own keys in the bucket only.
                 *lease_subjects(COORDINATION),
             ),
             subscribe=(inbox,),

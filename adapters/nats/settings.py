@@ -14,7 +14,7 @@ import msgspec
 # server keeps one id per message for the window: ~600k ids at 1,000 msg/s, a few MB.
 DEFAULT_DUPLICATE_WINDOW_SECONDS = 600.0
 DEFAULT_PARTITIONS = 4
-# A replica that dies hands its singleton jobs on after at most this long (ADR 0008).
+# A replica that dies hands its singleton jobs on after at most this long (ADR 0011).
 DEFAULT_LEASE_TTL_SECONDS = 10.0
 
 

@@ -112,7 +112,7 @@ def stream_configs(settings: NatsSettings) -> list[StreamConfig]:
 
 
 def lease_bucket_config(settings: NatsSettings) -> StreamConfig:
-    """The KV bucket of leases (ADR 0008): one entry a key, gone ``lease_ttl`` after its
+    """The KV bucket of leases (ADR 0011): one entry a key, gone ``lease_ttl`` after its
     last write; replicated and on disk like every stream, so a lease survives a node."""
     return StreamConfig(
         name=f"KV_{LEASE_BUCKET}",

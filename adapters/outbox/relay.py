@@ -218,7 +218,7 @@ class OutboxRelay:
         published = 0
         position = start
         while position <= last:
-            notifications: list[Notification] = await asyncio.to_thread(
+            notifications: Sequence[Notification] = await asyncio.to_thread(
                 self._recorder.select_notifications, position, self._batch_size, last
             )
             if not notifications:

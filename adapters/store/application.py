@@ -94,6 +94,8 @@ class StoredApplication(Application[Any]):
             return
         for event in processing.events:
             aggregate = processing.aggregates.get(event.originator_id)
+            if aggregate is None:
+                continue
             interval = self.snapshotting_intervals.get(type(aggregate))
             if interval and event.originator_version % interval == 0:
                 self.take_snapshot(event.originator_id, version=event.originator_version)

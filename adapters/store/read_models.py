@@ -1,7 +1,7 @@
 """Read models written in the same transaction as the events they derive from.
 
 eventsourcing passes the keyword arguments of ``EventStore.put()`` down to the recorder's
-``_insert_events``, its one subclass point inside the write transaction (ADR 0008, pinned
+``_insert_events``, its one subclass point inside the write transaction (ADR 0013, pinned
 by tests/integration/store/test_eventsourcing_seams.py); this mixin takes ``read_models``
 there and applies them with the same cursor, so a case's events, its list rows and the
 consumer position commit together.

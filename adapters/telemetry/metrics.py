@@ -110,7 +110,7 @@ def observe(name: str, description: str, read: Reader) -> Callable[[], None]:
         _readers.setdefault(name, []).append(read)
     if first:
         def callback(_: CallbackOptions, gauge: str = name) -> Iterable[Observation]:
-            observations = []
+            observations: list[Observation] = []
             for reader in list(_readers.get(gauge, ())):
                 try:
                     observations.extend(Observation(v, dict(a)) for v, a in reader())

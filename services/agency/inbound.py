@@ -85,9 +85,8 @@ class HandOffsReceived:
         try:
             return self._app.get_involvement(event.person_ref)
         except NotFound:  # the person is new to this agency
-            return self._app.involvement_class(
-                person_ref=event.person_ref, effective_at=event.effective_at,
-                recorded_at=self._clock(),
+            return self._app.open_involvement(
+                event.person_ref, event.effective_at, self._clock()
             )
 
 

@@ -19,7 +19,7 @@ import contextlib
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import msgspec
 import structlog
@@ -37,6 +37,7 @@ from nats.js.errors import NotFoundError
 
 from adapters.nats.connection import connect
 from adapters.nats.names import AUDIT, AUDIT_STREAM, ROOT
+from adapters.store.chain import ChainedStore
 from adapters.store.checkpoint import (
     InvalidCheckpoint,
     SignedCheckpoint,
@@ -121,7 +122,7 @@ def _newer(
     return merged
 
 
-def is_chained(recorder: Any) -> bool:
+def is_chained(recorder: object) -> TypeGuard[ChainedStore]:
     return callable(getattr(recorder, "chain_head", None)) and callable(
         getattr(recorder, "scan", None))
 

@@ -106,7 +106,7 @@ def rebuild(args: argparse.Namespace, settings: Settings) -> int:
             print(f"samlad audit rebuild: {into} already holds a store", file=sys.stderr)
             return 1
         fresh = open_application(CoordinationApplication, StoreSettings(data_dir=into),
-                                 "coordination", **recorder_env(False))
+                                 "coordination", init=None, **recorder_env(False))
         try:
             report = rebuild_and_diff(live, fresh)
         finally:

@@ -20,7 +20,7 @@ def _settings(args: argparse.Namespace) -> Settings:
     overrides: dict[str, object] = {}
     if getattr(args, "data_dir", None):
         overrides["data_dir"] = Path(args.data_dir)
-    settings = Settings.from_env(**overrides)
+    settings = Settings.from_env(None, **overrides)
     ports = dict(settings.ports)
     for service in SERVICES:
         port = getattr(args, f"{service}_port", None)

@@ -9,14 +9,24 @@ domain's ``AlertResolved`` carries only the alert id).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Protocol
 
-from contracts.base import AGENCIES, IntegrationEvent
+from contracts.base import AGENCIES, Agency, IntegrationEvent
+from contracts.coordination import AlertRaised, AlertResolved
 from contracts.registry import EventSpec
 
 
 class ReadModels(Protocol):
     def query(self, statement: str, params: Any = ()) -> list[dict[str, Any]]: ...
+
+
+_CONTRACT_AGENCIES: dict[str, Agency] = {agency: agency for agency in AGENCIES}
+
+
+def _contract_agencies(agencies: Iterable[object]) -> list[Agency]:
+    """The domain's agencies (``StrEnum``) as the contract's literals, in their order."""
+    return [_CONTRACT_AGENCIES[str(agency)] for agency in agencies]
 
 
 class UnknownAlert(LookupError):
@@ -30,21 +40,26 @@ class AlertData:
         self._read_models = read_models
 
     def __call__(self, spec: EventSpec, event: Any, person_ref: str) -> IntegrationEvent:
+        struct = spec.struct
         if spec.name == "alert-raised":
+            if not issubclass(struct, AlertRaised):
+                raise TypeError(f"{spec.name} is not an AlertRaised struct: {struct!r}")
             alert = event.alert
-            return spec.struct(
+            return struct(
                 person_ref=person_ref, effective_at=alert.raised_at,
                 recorded_at=alert.raised_at, alert_id=str(alert.alert_id),
-                rule=str(alert.rule), agencies=[str(a) for a in alert.agencies],
+                rule=str(alert.rule), agencies=_contract_agencies(alert.agencies),
                 since=alert.since, due_at=alert.due_at, message=alert.message,
             )
-        return spec.struct(
+        if not issubclass(struct, AlertResolved):
+            raise TypeError(f"{spec.name} is not an AlertResolved struct: {struct!r}")
+        return struct(
             person_ref=person_ref, effective_at=event.resolved_at,
             recorded_at=event.resolved_at, alert_id=str(event.alert_id), rule=str(event.rule),
             resolved_at=event.resolved_at, agencies=self._recipients(str(event.alert_id)),
         )
 
-    def _recipients(self, alert_id: str) -> list[str]:
+    def _recipients(self, alert_id: str) -> list[Agency]:
         rows = self._read_models.query(
             "SELECT agencies FROM {alert_index} WHERE alert_id = ?", [alert_id]
         )

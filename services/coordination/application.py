@@ -22,7 +22,7 @@ from eventsourcing.application import AggregateNotFoundError, Repository
 from eventsourcing.persistence import RecordConflictError, Tracking
 
 from adapters.store.application import StoredApplication
-from adapters.store.read_models import Change
+from adapters.store.read_models import Change, ReadModelRecorder
 from domain.case.aggregate import Case
 from domain.case.facts import Fact
 from domain.case.policy import RulePolicy
@@ -52,13 +52,20 @@ class CoordinationApplication(StoredApplication):
         # again replaces its hook instead of adding a second one.
         self.after_commit: dict[str, Callable[[], None]] = {}
 
+    @property
+    def read_models(self) -> ReadModelRecorder:
+        """The process recorder, as the read models it also holds (``recorder_env``)."""
+        recorder = self.process_recorder
+        assert isinstance(recorder, ReadModelRecorder), type(recorder)
+        return recorder
+
     def construct_repository(self) -> Repository[UUID]:
         """No aggregate cache: the writers keep their own cases (``self.cases``), and a
         reader's copy is its own, so nothing is deep-copied out of a shared cache."""
         return Repository(event_store=self.events, snapshot_store=self.snapshots)
 
     def get_case(self, person_ref: str) -> Case:
-        case = self.repository.get(Case.create_id(person_ref))
+        case: object = self.repository.get(Case.create_id(person_ref))
         assert isinstance(case, Case)
         return case
 

@@ -43,7 +43,7 @@ DEADLINE_POLL_SECONDS = 0.25
 def open_coordination(settings: Settings) -> CoordinationApplication:
     return open_application(
         CoordinationApplication, settings.store, "coordination",
-        **recorder_env(settings.store.is_postgres),
+        init=None, **recorder_env(settings.store.is_postgres),
     )
 
 
@@ -52,7 +52,7 @@ def coordination_workers(
 ) -> list[Job]:
     translator = ContractTranslator(
         agency=COORDINATION, store="coordination", recorder=application.process_recorder,
-        mapper=application.mapper, build=AlertData(application.process_recorder),
+        mapper=application.mapper, build=AlertData(application.read_models),
         contracts={"AlertRaised": coordination.AlertRaised,
                    "AlertResolved": coordination.AlertResolved},
     )
@@ -93,7 +93,7 @@ def coordination_workers(
 
         return run
 
-    # One owner each (ADR 0008): partitions by assignment, singletons by a lease.
+    # One owner each (ADR 0011): partitions by assignment, singletons by a lease.
     return [
         leased("alert-outbox", alert_outbox),
         leased("deadlines", deadlines),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from adapters.nats.testing import new_person_ref
+from domain.agencies import Gender, InterventionType
 from domain.kommun.participant import Participant
 from services.kommun.application import KommunApplication
 
@@ -19,11 +20,13 @@ def save_enrolled_persons(app: KommunApplication, persons: int, per_person: int)
     participants = []
     for _ in range(persons):
         participant = Participant(person_ref=new_person_ref(), **times)
-        participant.enrol(kommun="Lund", gender="man", birth_year=1990, target_groups=[],
+        participant.enrol(kommun="Lund", gender=Gender.MAN, birth_year=1990, target_groups=[],
                           **times)
         for n in range(per_person - 1):
-            participant.start_intervention(intervention_id=f"i{n}",
-                                           intervention_type="praktik", **times)
+            participant.start_intervention(
+                intervention_id=f"i{n}", intervention_type=InterventionType.WORK_PLACEMENT,
+                **times,
+            )
         participants.append(participant)
     for offset in range(0, persons, PERSONS_PER_SAVE):
         app.save(*participants[offset : offset + PERSONS_PER_SAVE])

@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 from litestar.testing import AsyncTestClient
@@ -25,9 +25,11 @@ from nats.js.api import ConsumerConfig, DeliverPolicy
 from adapters.auth.testing import auth_headers
 from adapters.crypto import FieldSealer, PersonKeyStore
 from adapters.nats.connection import connect
-from adapters.nats.names import ADMIN, EVENTS_STREAM
+from adapters.nats.names import ADMIN
 from adapters.nats.testing import running_nats
+from contracts.base import IntegrationEvent
 from contracts.envelope import Received, decode_message
+from contracts.subjects import EVENTS_STREAM
 from services.af.app import create_app as create_af
 from services.demo.personnummer import personnummer
 from services.fk.app import create_app as create_fk
@@ -37,6 +39,16 @@ from services.settings import Settings
 
 FACTORIES = {"kommun": create_kommun, "af": create_af, "fk": create_fk, "region": create_region}
 WAIT_SECONDS = 15.0
+
+E = TypeVar("E", bound=IntegrationEvent)
+
+
+def event_as(received: Received, kind: type[E]) -> E:
+    """The event of ``received``, asserted to be the contract class ``kind``."""
+    event = received.event
+    assert isinstance(event, kind), event
+    return event
+
 
 # Unique within the test process: a birth date and serial per person, never a collision.
 _serials = itertools.count(random.randrange(1000, 50_000))
@@ -146,7 +158,7 @@ async def running_agencies(data_dir: Path) -> AsyncIterator[Agencies]:
     async with running_nats(data_dir) as nats, AsyncExitStack() as stack:
         settings = Settings(data_dir=data_dir, nats_url=nats.url, log_json=False,
                             log_level="WARNING")
-        clients = {
+        clients: dict[str, httpx.AsyncClient] = {
             agency: await stack.enter_async_context(AsyncTestClient(factory(settings)))
             for agency, factory in FACTORIES.items()
         }

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from .harness import Agencies, assert_problem, new_personnummer
+import contracts.af
+
+from .harness import Agencies, assert_problem, event_as, new_personnummer
 
 
 async def _registered(agencies: Agencies) -> str:
@@ -48,8 +50,9 @@ async def test_job_seeker_registered_and_deregistered(agencies: Agencies) -> Non
     events = await agencies.published(ref).at_least(2)
     assert [e.spec.type for e in events] == [
         "se.samlad.af.job-seeker-registered.v1", "se.samlad.af.job-seeker-deregistered.v1"]
-    assert agencies.text(ref, events[1].event.reason) == "arbete"
-    assert events[1].event.reason_code is None
+    gone = event_as(events[1], contracts.af.JobSeekerDeregistered)
+    assert agencies.text(ref, gone.reason) == "arbete"
+    assert gone.reason_code is None
 
 
 async def test_a_deregistration_code_given_is_published(agencies: Agencies) -> None:
@@ -61,7 +64,7 @@ async def test_a_deregistration_code_given_is_published(agencies: Agencies) -> N
 
     assert deregistered.status_code == 200, deregistered.text
     events = await agencies.published(ref).at_least(2)
-    assert events[1].event.reason_code == "1.1"
+    assert event_as(events[1], contracts.af.JobSeekerDeregistered).reason_code == "1.1"
 
 
 async def test_invalid_registration_transitions_are_refused(agencies: Agencies) -> None:
@@ -96,8 +99,9 @@ async def test_referral_made_and_ended(agencies: Agencies) -> None:
     events = await agencies.published(ref).at_least(3)
     assert [e.spec.name for e in events] == [
         "job-seeker-registered", "referral-made", "referral-ended"]
-    assert (events[1].event.programme, events[1].event.provider) == ("Rusta och matcha", "Lernia")
-    assert events[2].event.further_support_needed is True
+    referral = event_as(events[1], contracts.af.ReferralMade)
+    assert (referral.programme, referral.provider) == ("Rusta och matcha", "Lernia")
+    assert event_as(events[2], contracts.af.ReferralEnded).further_support_needed is True
 
 
 async def test_invalid_referral_transitions_are_refused(agencies: Agencies) -> None:
@@ -138,8 +142,9 @@ async def test_subsidy_decided_for_a_period(agencies: Agencies) -> None:
     assert decided.status_code == 201, decided.text
     events = await agencies.published(ref).at_least(2)
     assert events[1].spec.type == "se.samlad.af.subsidy-decided.v1"
-    assert str(events[1].event.period_to) == "2027-03-31"
-    assert events[1].event.subsidy_kind == "lonestod"
+    subsidy = event_as(events[1], contracts.af.SubsidyDecided)
+    assert str(subsidy.period_to) == "2027-03-31"
+    assert subsidy.subsidy_kind == "lonestod"
 
 
 async def test_invalid_subsidies_are_refused(agencies: Agencies) -> None:
@@ -174,4 +179,4 @@ async def test_employment_started(agencies: Agencies) -> None:
     assert_problem(nameless, 400, "employer")
     events = await agencies.published(ref).at_least(2)
     assert events[1].spec.name == "employment-started"
-    assert events[1].event.subsidised is True
+    assert event_as(events[1], contracts.af.EmploymentStarted).subsidised is True

@@ -6,7 +6,9 @@ from typing import Any
 
 import pytest
 
-from .harness import Agencies, assert_problem, eventually, new_personnummer
+import contracts.common
+
+from .harness import Agencies, assert_problem, event_as, eventually, new_personnummer
 
 AGENCIES = ["kommun", "af", "fk", "region"]
 
@@ -27,8 +29,8 @@ async def test_consent_given_and_withdrawn(agencies: Agencies, agency: str) -> N
     mine = [e for e in events if e.spec.name.startswith("consent")]
     assert [e.spec.type for e in mine] == [
         f"se.samlad.{agency}.consent-given.v1", f"se.samlad.{agency}.consent-withdrawn.v1"]
-    assert mine[0].event.consent_scope == "samordning"
-    assert mine[1].event.consent_id == "sam-1"
+    assert event_as(mine[0], contracts.common.ConsentGiven).consent_scope == "samordning"
+    assert event_as(mine[1], contracts.common.ConsentWithdrawn).consent_id == "sam-1"
 
 
 async def test_invalid_consent_transitions_are_refused(agencies: Agencies) -> None:
@@ -93,8 +95,8 @@ async def test_a_hand_off_requested_by_the_kommun_is_received_and_accepted_by_af
     events = await agencies.published(ref).at_least(3)
     assert [f"{e.spec.agency}:{e.spec.name}" for e in events] == [
         "kommun:person-enrolled", "kommun:hand-off-requested", "af:hand-off-accepted"]
-    assert events[1].event.to_agency == "af"
-    assert events[2].event.from_agency == "kommun"
+    assert event_as(events[1], contracts.common.HandOffRequested).to_agency == "af"
+    assert event_as(events[2], contracts.common.HandOffAccepted).from_agency == "kommun"
 
 
 async def test_a_hand_off_rejected_with_a_reason(agencies: Agencies) -> None:
@@ -114,8 +116,9 @@ async def test_a_hand_off_rejected_with_a_reason(agencies: Agencies) -> None:
     events = await agencies.published(ref).at_least(3)
     assert [f"{e.spec.agency}:{e.spec.name}" for e in events] == [
         "kommun:person-enrolled", "fk:hand-off-requested", "region:hand-off-rejected"]
-    assert events[2].event.from_agency == "fk"
-    assert agencies.text(ref, events[2].event.reason) == "Ingen remiss"
+    rejection = event_as(events[2], contracts.common.HandOffRejected)
+    assert rejection.from_agency == "fk"
+    assert agencies.text(ref, rejection.reason) == "Ingen remiss"
 
 
 async def test_a_hand_off_addressed_to_another_agency_cannot_be_accepted_here(
@@ -218,7 +221,9 @@ async def test_participant_exited_with_an_outcome(
     assert exited.status_code == 200, exited.text
     assert_problem(twice, 409)
     events = await agencies.published(ref).at_least(1 + (agency == "kommun"))
-    assert (events[-1].spec.type, events[-1].event.outcome) == (
+    exit_event = events[-1]
+    assert (exit_event.spec.type,
+            event_as(exit_event, contracts.common.ParticipantExited).outcome) == (
         f"se.samlad.{agency}.participant-exited.v1", outcome)
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from .harness import Agencies, assert_problem
+import contracts.fk
+
+from .harness import Agencies, assert_problem, event_as
 
 EFFECTIVE = "2026-03-02T08:00:00+00:00"
 
@@ -36,9 +38,10 @@ async def test_sickness_benefit_granted_and_ended_is_published_with_day_and_reas
         "se.samlad.fk.sickness-benefit-granted.v1", "se.samlad.fk.sickness-benefit-ended.v2",
     ]
     assert events[0].event.effective_at.isoformat() == EFFECTIVE
-    assert events[0].event.rehab_chain_day == 1
-    assert events[1].event.rehab_chain_day == 180
-    assert events[1].event.end_reason == "arbetsformaga_bedomd"
+    assert event_as(events[0], contracts.fk.SicknessBenefitGranted).rehab_chain_day == 1
+    benefit_ended = event_as(events[1], contracts.fk.SicknessBenefitEnded)
+    assert benefit_ended.rehab_chain_day == 180
+    assert benefit_ended.end_reason == "arbetsformaga_bedomd"
     assert events[1].event.recorded_at >= events[1].event.effective_at
 
 
@@ -122,8 +125,10 @@ async def test_activity_compensation_granted_and_ended(agencies: Agencies) -> No
     events = await agencies.published(ref).at_least(2)
     assert [e.spec.name for e in events] == [
         "activity-compensation-granted", "activity-compensation-ended"]
-    assert str(events[0].event.period_to) == "2026-12-31"
-    assert events[1].event.compensation_id == "ae-1"
+    assert str(event_as(events[0], contracts.fk.ActivityCompensationGranted).period_to) == (
+        "2026-12-31")
+    compensation_ended = event_as(events[1], contracts.fk.ActivityCompensationEnded)
+    assert compensation_ended.compensation_id == "ae-1"
 
 
 async def test_invalid_activity_compensation_transitions_are_refused(
@@ -171,7 +176,8 @@ async def test_joint_assessment_requested_of_other_agencies(agencies: Agencies) 
     assert_problem(of_unknown, 400, "to_agencies")
     events = await agencies.published(ref).at_least(1)
     assert [e.spec.name for e in events] == ["joint-assessment-requested"]
-    assert events[0].event.to_agencies == ["af", "kommun"]
+    requested_event = event_as(events[0], contracts.fk.JointAssessmentRequested)
+    assert requested_event.to_agencies == ["af", "kommun"]
 
 
 async def test_reconciliation_meeting_held(agencies: Agencies) -> None:
@@ -190,7 +196,8 @@ async def test_reconciliation_meeting_held(agencies: Agencies) -> None:
     assert_problem(empty, 400, "participants")
     events = await agencies.published(ref).at_least(1)
     assert [e.spec.name for e in events] == ["reconciliation-meeting-held"]
-    assert events[0].event.participants == ["fk", "region", "af"]
+    meeting = event_as(events[0], contracts.fk.ReconciliationMeetingHeld)
+    assert meeting.participants == ["fk", "region", "af"]
 
 
 async def test_commands_for_a_person_unknown_to_fk_are_not_found(agencies: Agencies) -> None:

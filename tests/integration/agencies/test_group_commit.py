@@ -19,6 +19,9 @@ import pytest
 from eventsourcing.persistence import IntegrityError
 
 from adapters.store.application import open_application
+from adapters.store.chain import ChainedStore
+from adapters.store.chained_postgres import ChainedPostgresProcessRecorder
+from adapters.store.chained_sqlite import ChainedSQLiteProcessRecorder
 from adapters.store.settings import StoreSettings
 from adapters.store.verify import verify_store
 from domain.agencies import Gender, InterventionType
@@ -68,6 +71,13 @@ def end(intervention_id: str) -> Callable[[Any], object]:
         effective_at=NOW, recorded_at=NOW)
 
 
+def chained_recorder(app: KommunApplication) -> ChainedStore:
+    """The application's process recorder, which is chained on either database."""
+    recorder = app.process_recorder
+    assert isinstance(recorder, ChainedSQLiteProcessRecorder | ChainedPostgresProcessRecorder)
+    return recorder
+
+
 def stored_topics(app: KommunApplication, person_ref: str) -> list[str]:
     events = app.events.get(Participant.create_id(person_ref))
     return [f"{type(e).__name__}:{getattr(e, 'intervention_id', '')}" for e in events]
@@ -101,8 +111,9 @@ def test_concurrent_commands_each_get_their_own_answer_in_person_order(
     refused = [a for a in results if a[1] == "refused"]
     assert len(refused) == THREADS * ROUNDS
     assert all("never started" in str(detail) for *_, detail in refused)
-    versions: dict[str, list[object]] = defaultdict(list)
+    versions: dict[str, list[int]] = defaultdict(list)
     for person, _, version in (a for a in results if a[1] != "refused"):
+        assert isinstance(version, int)
         versions[person].append(version)
     for person in persons:
         # Every accepted command on a person saw the one before: versions are all distinct
@@ -115,7 +126,7 @@ def test_concurrent_commands_each_get_their_own_answer_in_person_order(
         assert set(counts.values()) == {1}
     started = sum(1 for a in results if a[1].startswith("start"))
     assert started == THREADS * ROUNDS
-    assert verify_store(kommun.process_recorder).ok
+    assert verify_store(chained_recorder(kommun)).ok
 
 
 def test_saves_of_concurrent_commands_share_one_transaction_and_a_lost_race_is_rerun(
@@ -151,6 +162,7 @@ def test_saves_of_concurrent_commands_share_one_transaction_and_a_lost_race_is_r
             threading.Event().wait(0.005)
         # The inbound hand-offs save q-1 meanwhile: its queued command is now stale.
         involvement = kommun.get_involvement("q-1")
+        assert isinstance(involvement, Participant)
         involvement.start_intervention(intervention_id="inbound", effective_at=NOW,
                                        intervention_type=InterventionType.VALIDATION,
                                        recorded_at=NOW)
@@ -168,4 +180,4 @@ def test_saves_of_concurrent_commands_share_one_transaction_and_a_lost_race_is_r
         "InterventionStarted:inbound", "InterventionStarted:queued-q-1"]
     for person in persons[2:]:
         assert stored_topics(kommun, person)[2:] == [f"InterventionStarted:queued-{person}"]
-    assert verify_store(kommun.process_recorder).ok
+    assert verify_store(chained_recorder(kommun)).ok

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from .harness import Agencies, assert_problem, new_personnummer
+import contracts.kommun
+
+from .harness import Agencies, assert_problem, event_as, new_personnummer
 
 ENROLMENT = {"kommun": "Borlänge", "gender": "man", "birth_year": 1994,
              "target_groups": ["langtidsarbetslos", "utanfor_12_manader"]}
@@ -22,9 +24,10 @@ async def test_enrolment_publishes_what_follow_up_needs_and_never_the_personnumm
     ref = response.json()["person_ref"]
     [event] = await agencies.published(ref).at_least(1)
     assert event.spec.type == "se.samlad.kommun.person-enrolled.v1"
-    assert (event.event.kommun, event.event.gender, event.event.birth_year) == (
+    enrolled = event_as(event, contracts.kommun.PersonEnrolled)
+    assert (enrolled.kommun, enrolled.gender, enrolled.birth_year) == (
         "Borlänge", "man", 1994)
-    assert event.event.target_groups == ["langtidsarbetslos", "utanfor_12_manader"]
+    assert enrolled.target_groups == ["langtidsarbetslos", "utanfor_12_manader"]
     digits = pnr.replace("-", "")
     assert digits[2:] not in bytes(event.envelope.data).decode()
 
@@ -70,7 +73,8 @@ async def test_needs_assessment_completed(agencies: Agencies) -> None:
     assert_problem(unknown, 404, "person_ref")
     events = await agencies.published(ref).at_least(2)
     assert events[1].spec.name == "needs-assessment-completed"
-    assert agencies.text(ref, events[1].event.summary) == "Behöver arbetsträning"
+    assessment = event_as(events[1], contracts.kommun.NeedsAssessmentCompleted)
+    assert agencies.text(ref, assessment.summary) == "Behöver arbetsträning"
 
 
 async def test_intervention_started_and_ended(agencies: Agencies) -> None:
@@ -87,9 +91,11 @@ async def test_intervention_started_and_ended(agencies: Agencies) -> None:
     assert ended.status_code == 200, ended.text
     events = await agencies.published(ref).at_least(3)
     assert [e.spec.name for e in events[1:]] == ["intervention-started", "intervention-ended"]
-    assert events[1].event.intervention_type == "arbetstraning"
-    assert events[2].event.intervention_id == intervention_id
-    assert events[2].event.further_support_needed is True
+    started_event = event_as(events[1], contracts.kommun.InterventionStarted)
+    ended_event = event_as(events[2], contracts.kommun.InterventionEnded)
+    assert started_event.intervention_type == "arbetstraning"
+    assert ended_event.intervention_id == intervention_id
+    assert ended_event.further_support_needed is True
 
 
 async def test_invalid_intervention_transitions_are_refused(agencies: Agencies) -> None:
@@ -127,7 +133,7 @@ async def test_income_support_decided_and_ended(agencies: Agencies) -> None:
     events = await agencies.published(ref).at_least(3)
     assert [e.spec.name for e in events[1:]] == ["income-support-decided",
                                                  "income-support-ended"]
-    assert events[1].event.period_to is None
+    assert event_as(events[1], contracts.kommun.IncomeSupportDecided).period_to is None
 
 
 async def test_invalid_income_support_is_refused(agencies: Agencies) -> None:
@@ -167,4 +173,6 @@ async def test_sip_initiated_with_the_region(agencies: Agencies) -> None:
     assert_problem(led_by_af, 409, "lead_agency")
     assert_problem(no_lead, 400, "lead_agency")
     events = await agencies.published(ref).at_least(2)
-    assert (events[1].spec.name, events[1].event.lead_agency) == ("sip-initiated", "region")
+    sip = events[1]
+    assert (sip.spec.name, event_as(sip, contracts.kommun.SipInitiated).lead_agency) == (
+        "sip-initiated", "region")

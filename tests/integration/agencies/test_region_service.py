@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from .harness import Agencies, assert_problem
+import contracts.region
+
+from .harness import Agencies, assert_problem, event_as
 
 
 async def test_sick_leave_certified_from_to_with_extent(agencies: Agencies) -> None:
@@ -18,9 +20,10 @@ async def test_sick_leave_certified_from_to_with_extent(agencies: Agencies) -> N
     assert response.json()["ids"] == {"certificate_id": "intyg-1"}
     [event] = await agencies.published(ref).at_least(1)
     assert event.spec.type == "se.samlad.region.sick-leave-certified.v1"
-    assert (str(event.event.period_from), str(event.event.period_to)) == (
+    certified = event_as(event, contracts.region.SickLeaveCertified)
+    assert (str(certified.period_from), str(certified.period_to)) == (
         "2026-02-01", "2026-03-15")
-    assert event.event.extent_percent == 50
+    assert certified.extent_percent == 50
     assert event.event.effective_at.isoformat() == "2026-02-01T08:30:00+00:00"
 
 
@@ -72,8 +75,9 @@ async def test_rehabilitation_started_and_ended(agencies: Agencies) -> None:
     assert ended.status_code == 200, ended.text
     events = await agencies.published(ref).at_least(2)
     assert [e.spec.name for e in events] == ["rehabilitation-started", "rehabilitation-ended"]
-    assert events[0].event.rehabilitation_kind == "fysioterapi"
-    assert events[1].event.further_support_needed is True
+    rehab_started = event_as(events[0], contracts.region.RehabilitationStarted)
+    assert rehab_started.rehabilitation_kind == "fysioterapi"
+    assert event_as(events[1], contracts.region.RehabilitationEnded).further_support_needed is True
 
 
 async def test_invalid_rehabilitation_transitions_are_refused(agencies: Agencies) -> None:
@@ -109,4 +113,5 @@ async def test_sip_participation_confirmed_once(agencies: Agencies) -> None:
     assert_problem(again, 409, "sip_id")
     assert_problem(malformed, 400, "sip_id")
     [event] = await agencies.published(ref).at_least(1)
-    assert (event.spec.name, event.event.sip_id) == ("sip-participation-confirmed", "sip-7")
+    confirmed_event = event_as(event, contracts.region.SipParticipationConfirmed)
+    assert (event.spec.name, confirmed_event.sip_id) == ("sip-participation-confirmed", "sip-7")

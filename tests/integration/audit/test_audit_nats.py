@@ -50,7 +50,7 @@ def enrolments(persons: int) -> list[OutgoingMessage]:
 
 def write_kommun_store(settings: Settings, notes: int) -> None:
     app = open_application(KommunApplication, settings.store, "kommun",
-                           **chained_recorder_env("sqlite"))
+                           init=None, **chained_recorder_env("sqlite"))
     app.save(*(Note(text=f"anteckning {n}") for n in range(notes)))
     app.close()
 

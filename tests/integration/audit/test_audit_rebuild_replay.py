@@ -17,7 +17,7 @@ from .caseload import ingest_caseload
 
 def fresh_store(path: Path) -> CoordinationApplication:
     return open_application(CoordinationApplication, StoreSettings(data_dir=path),
-                            "coordination", **recorder_env(False))
+                            "coordination", init=None, **recorder_env(False))
 
 
 def test_rebuilding_the_projections_from_the_case_events_matches_the_live_ones(

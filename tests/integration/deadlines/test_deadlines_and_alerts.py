@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from litestar.testing import AsyncTestClient
+from nats.js import JetStreamContext
 
 from adapters.auth.testing import auth_headers
 from adapters.nats.connection import connect
@@ -19,7 +20,8 @@ from adapters.nats.settings import NatsSettings
 from adapters.nats.testing import new_person_ref, running_nats
 from contracts.base import IntegrationEvent
 from contracts.common import HandOffAccepted, HandOffRequested
-from contracts.envelope import decode_message, encode_structured
+from contracts.coordination import AlertRaised, AlertResolved
+from contracts.envelope import Received, decode_message, encode_structured
 from contracts.registry import REGISTRY
 from contracts.subjects import subject_for
 from services.coordination.service import create_app
@@ -126,15 +128,19 @@ async def test_alerts_are_raised_and_resolved_on_nats_for_the_agencies(tmp_path:
             await fk.close()
 
     assert raised.spec.name == "alert-raised"
-    assert raised.event.rule == "hand_off_unanswered"  # type: ignore[attr-defined]
+    assert isinstance(raised.event, AlertRaised)
+    assert raised.event.rule == "hand_off_unanswered"
     assert resolved.spec.name == "alert-resolved"
-    assert resolved.event.alert_id == raised.event.alert_id  # type: ignore[attr-defined]
+    assert isinstance(resolved.event, AlertResolved)
+    assert resolved.event.alert_id == raised.event.alert_id
     # The resolution goes to those the alert was raised to, and says so.
-    assert resolved.event.agencies == raised.event.agencies == ["kommun", "af"]  # type: ignore[attr-defined]
+    assert resolved.event.agencies == raised.event.agencies == ["kommun", "af"]
     assert fk_alerts.num_pending == 0 and fk_alerts.delivered.stream_seq == 0
 
 
-async def _next_alert(subscription: Any, person_ref: str) -> Any:
+async def _next_alert(
+    subscription: JetStreamContext.PullSubscription, person_ref: str
+) -> Received:
     while True:
         for message in await subscription.fetch(1, timeout=10):
             await message.ack()

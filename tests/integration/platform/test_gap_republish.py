@@ -21,6 +21,7 @@ from adapters.outbox.refill import answer_republish
 from adapters.outbox.translator import integration_event_id
 from adapters.store.application import open_application
 from adapters.store.settings import StoreSettings
+from domain.agencies import Gender, InterventionType
 from domain.kommun.participant import Participant
 from services.agency.service import agency_outbox
 from services.coordination.gaps import REFILL_POLL_SECONDS
@@ -129,10 +130,11 @@ def _kommun_with_one_person(
     kommun = open_application(KommunApplication, StoreSettings(data_dir=tmp_path), "kommun")
     person_ref = new_person_ref()
     participant = Participant(person_ref=person_ref, effective_at=now, recorded_at=now)
-    participant.enrol(kommun="Falun", gender="man", birth_year=1980, target_groups=[],
+    participant.enrol(kommun="Falun", gender=Gender.MAN, birth_year=1980, target_groups=[],
                       effective_at=now, recorded_at=now)
     for n in range(1, interventions + 1):
-        participant.start_intervention(intervention_id=f"i{n}", intervention_type="praktik",
+        participant.start_intervention(intervention_id=f"i{n}",
+                                       intervention_type=InterventionType.WORK_PLACEMENT,
                                        effective_at=now, recorded_at=now)
     kommun.save(participant)
     return kommun, person_ref

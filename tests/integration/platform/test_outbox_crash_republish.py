@@ -13,12 +13,11 @@ from nats.js.api import AckPolicy, ConsumerConfig
 from structlog.testing import capture_logs
 
 from adapters.nats.connection import connect
-from adapters.nats.names import EVENTS_STREAM
 from adapters.nats.publisher import BatchPublisher, OutgoingMessage
 from adapters.nats.testing import running_nats
 from adapters.store.application import open_application
 from adapters.store.settings import StoreSettings
-from contracts.subjects import agency_subjects
+from contracts.subjects import EVENTS_STREAM, agency_subjects
 from services.agency.service import agency_outbox
 from services.kommun.application import KommunApplication
 from services.kommun.workload import save_enrolled_persons

@@ -6,22 +6,24 @@ import asyncio
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from nats.aio.client import Client
 
 from adapters.nats.connection import connect
-from adapters.nats.names import (
-    DEADLETTER_STREAM,
-    EVENTS_STREAM,
-    PARKED_BY_OUTBOX,
-    deadletter_subject,
-)
 from adapters.nats.publisher import BatchPublisher
 from adapters.nats.testing import new_person_ref, running_nats
 from adapters.outbox.relay import OutboxRelay
 from adapters.outbox.translator import ContractTranslator
 from adapters.store.application import open_application
 from adapters.store.settings import StoreSettings
+from contracts.subjects import (
+    DEADLETTER_STREAM,
+    EVENTS_STREAM,
+    PARKED_BY_OUTBOX,
+    deadletter_subject,
+)
+from domain.agencies import Gender, InterventionType
 from domain.kommun.participant import Participant
 from services.kommun.application import KommunApplication
 
@@ -33,9 +35,12 @@ async def test_an_event_that_breaks_its_contract_is_dead_lettered_and_later_even
     now = datetime.now(UTC)
     participant = Participant(person_ref=new_person_ref(), effective_at=now, recorded_at=now)
     # Straight into the domain event: the API's validation would refuse this id.
-    participant._intervention_started("id with spaces", "praktik", now, now)
+    participant._intervention_started(
+        "id with spaces", InterventionType.WORK_PLACEMENT, now, now
+    )
     participant.start_intervention(
-        intervention_id="ok-1", intervention_type="praktik", effective_at=now, recorded_at=now
+        intervention_id="ok-1", intervention_type=InterventionType.WORK_PLACEMENT,
+        effective_at=now, recorded_at=now,
     )
     app.save(participant)
 
@@ -74,11 +79,14 @@ async def test_a_dead_lettered_event_is_not_the_next_messages_previous(tmp_path:
     app = open_application(KommunApplication, StoreSettings(data_dir=tmp_path), "kommun")
     now = datetime.now(UTC)
     participant = Participant(person_ref=new_person_ref(), effective_at=now, recorded_at=now)
-    participant.enrol(kommun="Falun", gender="man", birth_year=1980, target_groups=[],
+    participant.enrol(kommun="Falun", gender=Gender.MAN, birth_year=1980, target_groups=[],
                       effective_at=now, recorded_at=now)
-    participant._intervention_started("id with spaces", "praktik", now, now)
+    participant._intervention_started(
+        "id with spaces", InterventionType.WORK_PLACEMENT, now, now
+    )
     participant.start_intervention(
-        intervention_id="ok-1", intervention_type="praktik", effective_at=now, recorded_at=now
+        intervention_id="ok-1", intervention_type=InterventionType.WORK_PLACEMENT,
+        effective_at=now, recorded_at=now,
     )
     app.save(participant)  # 1 Opened (local), 2 enrolled, 3 dead-lettered, 4 started
 
@@ -92,7 +100,11 @@ async def test_a_dead_lettered_event_is_not_the_next_messages_previous(tmp_path:
 
         admin = await connect(nats.settings, "admin")
         js = admin.jetstream()
-        chain = [json.loads((await js.get_msg(EVENTS_STREAM, seq)).data) for seq in (1, 2)]
+        chain: list[dict[str, Any]] = []
+        for seq in (1, 2):
+            data = (await js.get_msg(EVENTS_STREAM, seq)).data
+            assert data is not None
+            chain.append(json.loads(data))
         await admin.close()
     app.close()
 

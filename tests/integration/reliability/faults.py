@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from nats.aio.client import Client
@@ -47,13 +48,16 @@ class FlakyCommits(CoordinationSQLiteRecorder):
 
     plan: ClassVar[CommitPlan] = CommitPlan(first=0, times=0)
 
-    def _insert_events(self, c: Any, stored_events: Any, **kwargs: Any) -> Any:
+    # The bases name the cursor differently (``cursor`` in the read-model mixin, ``c`` in
+    # eventsourcing), so only a pass-through signature overrides both compatibly.
+    def _insert_events(self, *args: Any, **kwargs: Any) -> Sequence[int] | None:
         counted = kwargs.get("tracking") is not None or not self.plan.tracked_only
         if counted and self.plan.next_fails():
             # What SQLite raises when another writer holds the lock past the timeout;
             # eventsourcing wraps it as its OperationalError.
             raise sqlite3.OperationalError("database is locked")
-        return super()._insert_events(c, stored_events, **kwargs)
+        notification_ids: Sequence[int] | None = super()._insert_events(*args, **kwargs)
+        return notification_ids
 
 
 FLAKY_COMMITS_TOPIC = f"{FlakyCommits.__module__}:{FlakyCommits.__qualname__}"

@@ -117,7 +117,7 @@ async def test_postgres_connections_terminated_mid_stream_lose_and_double_nothin
     store = StoreSettings(data_dir=tmp_path / "stores", database_url=postgres_url,
                           namespace=schema_namespace)
     app = open_application(CoordinationApplication, store, "coordination",
-                           **recorder_env(postgres=True))
+                           init=None, **recorder_env(postgres=True))
     try:
         async with (running_nats(tmp_path) as nats,
                     admin_and_kommun(nats.settings) as (js, publisher)):
@@ -146,7 +146,7 @@ async def test_a_message_fetched_and_abandoned_is_applied_after_later_ones(
     messages, event_ids = kommun_messages(persons=1, per_person=6)
     app = open_application(
         CoordinationApplication, StoreSettings(data_dir=tmp_path / "stores"), "coordination",
-        **recorder_env(postgres=False),
+        init=None, **recorder_env(postgres=False),
     )
     try:
         async with (running_nats(tmp_path, ack_wait=SHORT_ACK_WAIT_SECONDS) as nats,

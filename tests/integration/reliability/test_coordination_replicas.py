@@ -99,6 +99,7 @@ async def test_two_replicas_publish_each_alert_once_and_a_killed_holder_hands_it
                 partitions = {}
                 for message, ack in zip(messages, acks, strict=True):
                     stored = await js.get_msg(EVENTS_STREAM, ack.seq)
+                    assert stored.subject is not None
                     partitions[message.subject.split(".")[-1]] = stored_partition(stored.subject)
                 return partitions
 
@@ -118,6 +119,7 @@ async def test_two_replicas_publish_each_alert_once_and_a_killed_holder_hands_it
             assert not twice, f"alerts published more than once: {twice}"
 
             holder = (await lease_bucket(js).get(lease_key("coordination", "alert-outbox"))).value
+            assert holder is not None
             pid = int(holder.decode().split(":")[1])
             killed = next(n for n, r in replicas.items() if r.process.pid == pid)
             survivor = next(n for n in replicas if n != killed)

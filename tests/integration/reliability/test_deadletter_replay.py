@@ -40,7 +40,7 @@ async def test_a_parked_event_replayed_after_the_fix_is_applied_once_and_not_rep
     messages, event_ids = kommun_messages(persons=1, per_person=3)
     parked, *applied = messages
     app = open_application(CoordinationApplication, StoreSettings(data_dir=tmp_path / "stores"),
-                           "coordination", **recorder_env(postgres=False))
+                           "coordination", init=None, **recorder_env(postgres=False))
     try:
         async with running_nats(tmp_path) as nats:
             monkeypatch.setenv("SAMLAD_NATS_URL", nats.url)

@@ -24,6 +24,7 @@ from adapters.nats.testing import new_person_ref, running_nats
 from adapters.outbox.translator import ContractTranslator, integration_event_id
 from adapters.store.application import open_application
 from contracts.subjects import agency_subjects
+from domain.agencies import Gender, InterventionType
 from domain.kommun.participant import Participant
 from services.kommun.application import KommunApplication
 from services.settings import Settings
@@ -44,11 +45,12 @@ def fill_kommun_store(app: KommunApplication) -> set[str]:
     participants = []
     for _ in range(PERSONS):
         participant = Participant(person_ref=new_person_ref(), **times)
-        participant.enrol(kommun="Lund", gender="man", birth_year=1990, target_groups=[],
+        participant.enrol(kommun="Lund", gender=Gender.MAN, birth_year=1990, target_groups=[],
                           **times)
         for n in range((EVENTS_PER_PERSON - 1) // 2):
-            participant.start_intervention(intervention_id=f"i{n}",
-                                           intervention_type="praktik", **times)
+            participant.start_intervention(
+                intervention_id=f"i{n}", intervention_type=InterventionType.WORK_PLACEMENT,
+                **times)
             participant.end_intervention(intervention_id=f"i{n}",
                                          further_support_needed=False, **times)
         participants.append(participant)

@@ -9,9 +9,12 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from nats.aio.client import Client
 from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js.api import AckPolicy, ConsumerConfig
 from structlog.testing import capture_logs
@@ -65,7 +68,9 @@ async def test_a_relay_outlasts_a_leader_election_quietly_losing_and_reordering_
             relaying = asyncio.create_task(relay.run(stop))
             writer = asyncio.create_task(write())
             await eventually(lambda: _at_least(stored, 300), within=30, what="300 stored")
-            leader = (await admin_js.stream_info(EVENTS_STREAM)).cluster.leader  # type: ignore[union-attr]
+            cluster_info = (await admin_js.stream_info(EVENTS_STREAM)).cluster
+            assert cluster_info is not None and cluster_info.leader is not None
+            leader = cluster_info.leader
             before = await stored()
             cluster.kill(leader)
             await eventually(lambda: _at_least(stored, before + 600), within=60,
@@ -101,7 +106,7 @@ async def test_a_relay_outlasts_a_leader_election_quietly_losing_and_reordering_
     assert "outbox_relay_waiting_for_nats" not in warnings
 
 
-async def _at_least(probe, wanted: int) -> bool:  # type: ignore[no-untyped-def]
+async def _at_least(probe: Callable[[], Awaitable[int]], wanted: int) -> bool:
     return await probe() >= wanted
 
 
@@ -110,12 +115,12 @@ def _contract_events(notifications: int) -> int:
     return notifications // (EVENTS_PER_PERSON + 1) * EVENTS_PER_PERSON
 
 
-async def _kommun_events(admin) -> list[dict]:  # type: ignore[no-untyped-def,type-arg]
+async def _kommun_events(admin: Client) -> list[dict[str, Any]]:
     subscription = await admin.jetstream(timeout=10).pull_subscribe(
         agency_subjects("kommun"), stream=EVENTS_STREAM,
         config=ConsumerConfig(ack_policy=AckPolicy.NONE),
     )
-    events = []
+    events: list[dict[str, Any]] = []
     while True:
         try:
             batch = await subscription.fetch(1_000, timeout=2)

@@ -22,7 +22,7 @@ from eventsourcing.postgres import PostgresProcessRecorder
 from eventsourcing.sqlite import SQLiteProcessRecorder
 
 from adapters.store.application import open_application
-from adapters.store.read_models import Upsert
+from adapters.store.read_models import ReadModelRecorder, Upsert
 from adapters.store.settings import StoreSettings
 from services.coordination.application import CoordinationApplication
 from services.coordination.read_model import DEADLINES
@@ -38,13 +38,15 @@ class Marker(Aggregate):
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[CoordinationApplication]:
     app = open_application(CoordinationApplication, StoreSettings(data_dir=tmp_path),
-                           "coordination", **recorder_env(False))
+                           "coordination", init=None, **recorder_env(False))
     yield app
     app.close()
 
 
 def _deadlines(app: CoordinationApplication) -> list[str]:
-    return [row["case_id"] for row in app.process_recorder.query(
+    recorder = app.process_recorder
+    assert isinstance(recorder, ReadModelRecorder)
+    return [row["case_id"] for row in recorder.query(
         f"SELECT case_id FROM {{{DEADLINES.name}}}")]
 
 

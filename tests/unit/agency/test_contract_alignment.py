@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 
@@ -17,7 +17,16 @@ from domain.kommun.participant import Participant
 from domain.region.patient import Patient
 from services.agency.applications import AGENCY_APPLICATIONS
 
-AGGREGATES: dict[str, type[Involvement]] = {
+
+class OpensInvolvement(Protocol):
+    """An agency's aggregate class: called with its ``Opened`` event's fields."""
+
+    def __call__(
+        self, *, person_ref: str, effective_at: datetime, recorded_at: datetime
+    ) -> Involvement: ...
+
+
+AGGREGATES: dict[str, OpensInvolvement] = {
     "kommun": Participant, "af": JobSeeker, "fk": Insured, "region": Patient,
 }
 REF = "p" + "a" * 26

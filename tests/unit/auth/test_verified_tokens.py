@@ -9,7 +9,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from adapters.auth import verified_tokens
 from adapters.auth.principal import Principal, Role
-from adapters.auth.tokens import InvalidToken, issue_token
+from adapters.auth.tokens import InvalidToken, issue_token, verify_token_until
 from adapters.auth.verified_tokens import VerifiedTokens
 
 SIGNING = Ed25519PrivateKey.from_private_bytes(b"k" * 32)
@@ -24,7 +24,7 @@ def token(subject: str = "anna", ttl: timedelta = timedelta(minutes=5)) -> str:
 def test_a_token_is_verified_once_and_then_remembered(monkeypatch: pytest.MonkeyPatch) -> None:
     tokens = VerifiedTokens(SIGNING.public_key())
     verifications = []
-    real = verified_tokens.verify_token_until
+    real = verify_token_until
 
     def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
         verifications.append(args[1])

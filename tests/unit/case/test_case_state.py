@@ -99,7 +99,7 @@ def test_a_rejected_hand_off_leaves_the_receiver_finished() -> None:
 
 
 def test_lost_contact_puts_a_lane_on_hold_until_contact_resumes() -> None:
-    facts = [registered(AF, 0), lost(AF, 3)]
+    facts: list[Fact] = [registered(AF, 0), lost(AF, 3)]
     assert status_of(fold(facts), AF) is LaneStatus.ON_HOLD
     state = fold([*facts, resumed(AF, 4)])
     assert status_of(state, AF) is LaneStatus.WAITING
@@ -152,7 +152,7 @@ def test_a_noted_fact_changes_nothing_but_the_timeline() -> None:
 
 
 def test_facts_arriving_in_reverse_order_give_the_same_state() -> None:
-    facts = [
+    facts: list[Fact] = [
         enrolled(0),
         registered(AF, 1),
         hand_off("h1", AF, REGION, 2),

@@ -28,7 +28,10 @@ _CONSUMER_GRANT = re.compile(r"^\$JS\.API\.CONSUMER\.MSG\.NEXT\.([A-Z_]+)\.(.+)$
 
 @functools.cache
 def _document() -> dict[str, Any]:
-    return json.loads((PUBLISHED_DIR / "asyncapi.json").read_text(encoding="utf-8"))
+    document: dict[str, Any] = json.loads(
+        (PUBLISHED_DIR / "asyncapi.json").read_text(encoding="utf-8")
+    )
+    return document
 
 
 def _covers(pattern: str, subject: str) -> bool:

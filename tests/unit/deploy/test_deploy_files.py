@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import jsonschema
-import kubernetes_validate
+import kubernetes_validate  # type: ignore[import-untyped]  # the package ships no types
 import pytest
 import yaml
 
