@@ -130,7 +130,7 @@ class Case(Aggregate):
                     agencies=condition.agencies,
                     since=condition.since,
                     due_at=condition.due_at,
-                    message=condition.message,
+                    message=condition.message_at(now),
                     raised_at=now,
                 )
             )

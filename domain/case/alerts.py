@@ -7,7 +7,7 @@ condition ends.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from uuid import UUID
 
@@ -15,7 +15,7 @@ import msgspec
 
 from domain.agencies import Agency
 
-__all__ = ["Alert", "AlertCondition", "Rule"]
+__all__ = ["Alert", "AlertCondition", "Rule", "elapsed"]
 
 
 class Rule(StrEnum):
@@ -44,6 +44,31 @@ class AlertCondition(msgspec.Struct, frozen=True, kw_only=True):
     since: datetime
     due_at: datetime
     message: str
+
+    def message_at(self, now: datetime) -> str:
+        """What the alert raised at ``now`` says: the gap, then how long it has lasted."""
+        return f"{self.message} {elapsed(self.since, self.due_at, now)}"
+
+
+def elapsed(since: datetime, due_at: datetime, now: datetime) -> str:
+    """How long a gap has lasted at ``now``, and the rule's limit (regelns gräns).
+
+    The actual gap, not the threshold: a fact reported 20 days late says 20 days.
+    """
+    days = _whole_days(now - since)
+    limit = _whole_days(due_at - since)
+    lasted = f"Det har gått {days} {_days_word(days)} sedan {since:%Y-%m-%d}"
+    if limit == 0:
+        return f"{lasted}."
+    return f"{lasted} (gränsen är {limit} {_days_word(limit)})."
+
+
+def _whole_days(span: timedelta) -> int:
+    return max(0, span // timedelta(days=1))
+
+
+def _days_word(count: int) -> str:
+    return "dag" if count == 1 else "dagar"
 
 
 class Alert(msgspec.Struct, frozen=True, kw_only=True):

@@ -107,10 +107,15 @@ class BenefitStarted(FactBase, frozen=True, kw_only=True):
 
 
 class BenefitEnded(FactBase, frozen=True, kw_only=True):
-    """A benefit ends; an ended FK benefit must be followed by AF inskrivning."""
+    """A benefit ends; an ended FK benefit must be followed by AF inskrivning.
+
+    ``rehab_chain_day``: the day of the rehabiliteringskedjan it ended on (90, 180, 365),
+    when FK says so; the benefit-gap alert names it.
+    """
 
     benefit_id: str
     benefit_kind: str
+    rehab_chain_day: int | None = None
 
 
 class HandOffRequested(FactBase, frozen=True, kw_only=True):

@@ -182,6 +182,9 @@ class FoldBuilder:
             case PersonEnrolled():
                 self._set("enrolment", fact)
                 self._set("exit", None)  # re-enrolment after an exit opens the case again
+                # The enrolling agency holds the person from its inskrivning until exit
+                # (domain.md, "who holds a person"): the enrolment opens its lane.
+                self._registered(fact)
             case Registered():
                 self._registered(fact)
             case Deregistered():
@@ -229,7 +232,7 @@ class FoldBuilder:
             self.lanes_dirty = True
         return lane
 
-    def _registered(self, fact: Registered) -> None:
+    def _registered(self, fact: Registered | PersonEnrolled) -> None:
         lane = self._lane(fact.agency, fact.effective_at)
         self._change_lane(lane, accepted_waiting=False)
         if not lane.registered:
@@ -321,7 +324,8 @@ class FoldBuilder:
             self._flag(fact, "benefit_ended_twice",
                        f"Ersättningen {fact.benefit_id} upphörde två gånger.")  # fmt: skip
             return
-        self._change(record, ended_at=fact.effective_at, end_event_id=fact.event_id)
+        self._change(record, ended_at=fact.effective_at, end_event_id=fact.event_id,
+                     rehab_chain_day=fact.rehab_chain_day)  # fmt: skip
 
     def _hand_off(self, hand_off_id: str) -> HandOffRecord:
         new = HandOffRecord(hand_off_id=hand_off_id)

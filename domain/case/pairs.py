@@ -92,6 +92,7 @@ class BenefitRecord:
     started_at: datetime | None = None
     ended_at: datetime | None = None
     end_event_id: str = ""
+    rehab_chain_day: int | None = None
 
     @property
     def key(self) -> str:
@@ -116,6 +117,7 @@ class BenefitRecord:
             benefit_kind=self.benefit_kind,
             started_at=self.started_at,
             ended_at=self.ended_at,
+            rehab_chain_day=self.rehab_chain_day,
         )
         return benefit, anomaly
 

@@ -60,7 +60,7 @@ def hand_off_unanswered(
                 agencies=_ordered((hand_off.from_agency, hand_off.to_agency)),
                 since=hand_off.requested_at,
                 due_at=hand_off.requested_at + policy.days(days),
-                message=_unanswered_message(hand_off, days),
+                message=_unanswered_message(hand_off),
             )
             for hand_off in state.hand_offs
             if hand_off.pending
@@ -114,17 +114,18 @@ def benefit_gap(state: CaseState, now: datetime, policy: RulePolicy) -> list[Ale
         bridge = _latest_other(latest_starts, benefit.benefit_id)
         if registered_after(ended) or (bridge is not None and bridge >= ended):
             continue
-        days = policy.benefit_gap_days
+        day = benefit.rehab_chain_day
+        checkpoint = f" (dag {day} i rehabiliteringskedjan)" if day else ""
         conditions.append(
             AlertCondition(
                 rule=Rule.BENEFIT_GAP,
                 subject=benefit.benefit_id,
                 agencies=_ordered((benefit.agency, Agency.AF)),
                 since=ended,
-                due_at=ended + policy.days(days),
+                due_at=ended + policy.days(policy.benefit_gap_days),
                 message=(
-                    f"{benefit.benefit_kind.capitalize()} upphörde {_day(ended)} och personen "
-                    f"är inte inskriven på Arbetsförmedlingen efter {days} dagar. Personen kan "
+                    f"{benefit.benefit_kind.capitalize()} upphörde {_day(ended)}{checkpoint} "
+                    "och personen är inte inskriven på Arbetsförmedlingen. Personen kan "
                     "stå utan inkomst: Arbetsförmedlingen skriver in, "
                     f"{_NAMES[benefit.agency]} ser till att personen vet om det."
                 ),
@@ -215,9 +216,9 @@ def lost_contact(state: CaseState, now: datetime, policy: RulePolicy) -> list[Al
                 since=lost,
                 due_at=lost + policy.days(days),
                 message=(
-                    f"{_cap(name)} har inte haft kontakt med personen sedan {_day(lost)} "
-                    f"({days} dagar eller mer). Den som har kontakt hör av sig till "
-                    f"{name}; annars gör ni ett gemensamt försök att nå personen."
+                    f"{_cap(name)} har inte haft kontakt med personen sedan {_day(lost)}. "
+                    f"Den som har kontakt hör av sig till {name}; annars gör ni ett "
+                    "gemensamt försök att nå personen."
                 ),
             )
         )
@@ -250,7 +251,7 @@ def ended_without_next_step(
                 message=(
                     f"Insatsen {kind} hos {_NAMES[intervention.agency]} avslutades "
                     f"{_day(ended)} med behov av fortsatt stöd, men inget nästa steg har "
-                    f"tagits på {days} dagar. Planera nästa insats eller lämna över."
+                    "tagits. Planera nästa insats eller lämna över."
                 ),
             )
         )
@@ -369,10 +370,10 @@ def _day(instant: datetime) -> str:
     return f"{instant:%Y-%m-%d}"
 
 
-def _unanswered_message(hand_off: HandOff, days: int) -> str:
+def _unanswered_message(hand_off: HandOff) -> str:
     sender, receiver = _NAMES[hand_off.from_agency], _NAMES[hand_off.to_agency]
     return (
         f"Överlämningen från {sender} till {receiver} begärdes "
-        f"{_day(hand_off.requested_at)} och är obesvarad efter {days} dagar. "
+        f"{_day(hand_off.requested_at)} och är obesvarad. "
         f"{_cap(receiver)} bekräftar eller avböjer; {sender} kontaktar mottagaren."
     )

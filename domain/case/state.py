@@ -108,6 +108,8 @@ class Benefit(msgspec.Struct, frozen=True, kw_only=True):
     benefit_kind: str
     started_at: datetime | None
     ended_at: datetime | None = None
+    rehab_chain_day: int | None = None
+    """The day of the rehabiliteringskedjan an FK benefit ended on, when known."""
 
     @property
     def running(self) -> bool:
@@ -192,6 +194,10 @@ class CaseState(msgspec.Struct, frozen=True, kw_only=True):
     def lane(self, agency: Agency) -> Lane | None:
         """The lane of one agency, if it is involved."""
         return next((lane for lane in self.lanes if lane.agency is agency), None)
+
+    def hand_off(self, hand_off_id: str) -> HandOff | None:
+        """One hand-off by its id."""
+        return next((h for h in self.hand_offs if h.hand_off_id == hand_off_id), None)
 
     def holding_agencies(self) -> tuple[Agency, ...]:
         """Agencies that hold the person now, in a stable order."""

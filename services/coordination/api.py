@@ -25,6 +25,7 @@ from services.coordination.views import (
     CaseView,
     TimelineEntry,
     TimelinePage,
+    alert_row_view,
     case_view,
     fact_entry,
     mask_sealed,
@@ -140,7 +141,9 @@ def coordination_router(
         request: AnyRequest, person_ref: FromPath[str], after: AfterQuery = None,
     ) -> Response[CaseView]:
         _log_read(request, person_ref, "case")
-        view = case_view(_case(reader, person_ref, after), viewer_of(request.scope.get("user")))
+        case = _case(reader, person_ref, after)
+        alerts = [row for row in get_alerts_of_case(app, str(case.id)) if not row["resolved_at"]]
+        view = case_view(case, viewer_of(request.scope.get("user")), alerts)
         return Response(view, headers=applied_header(app))
 
     @get("/cases/{person_ref:str}/timeline", sync_to_thread=True, tags=["cases"],
@@ -180,9 +183,8 @@ def coordination_router(
         offset: Annotated[int, QueryParameter(ge=0)] = 0,
         limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = 100,
     ) -> list[CaseSummary]:
-        agency = own_agency_only(request, agency)
-        rows = get_cases(app, kommun=kommun, agency=agency, with_alerts=with_alerts,
-                         offset=offset, limit=limit)
+        rows = get_cases(app, concerning=own_agency_only(request, agency), kommun=kommun,
+                         with_alerts=with_alerts, offset=offset, limit=limit)
         return [_summary(row) for row in rows]
 
     @get("/alerts", sync_to_thread=True, tags=["alerts"],
@@ -196,11 +198,10 @@ def coordination_router(
         include_resolved: FromQuery[bool] = False,
         limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = 100,
     ) -> list[AlertView]:
-        agency = own_agency_only(request, agency)
-        rows = get_alerts(app, agency=agency, kommun=kommun, rule=rule,
-                          raised_before=raised_before, include_resolved=include_resolved,
-                          limit=limit)
-        return [_alert(row) for row in rows]
+        rows = get_alerts(app, concerning=own_agency_only(request, agency), kommun=kommun,
+                          rule=rule, raised_before=raised_before,
+                          include_resolved=include_resolved, limit=limit)
+        return [alert_row_view(row) for row in rows]
 
     return Router(path="/", route_handlers=[get_case, get_timeline, list_cases, list_alerts])
 
@@ -217,13 +218,4 @@ def _summary(row: dict[str, Any]) -> CaseSummary:
         exited=row["exited"], last_effective_at=row["last_effective_at"],
     )
 
-
-def _alert(row: dict[str, Any]) -> AlertView:
-    return AlertView(
-        alert_id=row["alert_id"], rule=row["rule"], agencies=_agencies(row["agencies"]),
-        since=parse_instant(row["since"]), due_at=parse_instant(row["due_at"]),
-        raised_at=parse_instant(row["raised_at"]), message=row["message"],
-        person_ref=row["person_ref"], kommun=row["kommun"],
-        resolved_at=parse_instant(row["resolved_at"]) if row["resolved_at"] else None,
-    )
 

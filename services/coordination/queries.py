@@ -29,17 +29,42 @@ CASE_ORDER = "ORDER BY open_alerts DESC, last_effective_at DESC, person_ref"
 """Cases with open alerts first, then the latest news."""
 
 
-def _by_kommun_and_agency(
-    kommun: str | None, agency: str | None
+def _like(agency: str) -> str:
+    # Agency lists are stored with surrounding commas (read_model._agency_list).
+    return f"%,{agency},%"
+
+
+CONCERNS = (
+    "(agencies LIKE ? OR case_id IN (SELECT case_id FROM {alert_index} "
+    "WHERE resolved_at IS NULL AND agencies LIKE ?))"
+)
+"""A case concerns an agency involved in it (a lane; the kommun's enrolment opens one)
+or named by one of its open alerts. The caseload lists these cases and the alert list
+these cases' alerts, so a case's ``open_alerts`` are the alerts the agency is shown."""
+
+
+def _case_clauses(
+    *, concerning: str | None, kommun: str | None, involved: str | None,
+    rule: str | None, with_alerts: bool,
 ) -> tuple[list[str], list[Any]]:
-    """The WHERE clauses (and their parameters) both case and alert lists filter by."""
-    where, params = ["1 = 1"], []
+    """The WHERE clauses (and parameters) of the cases both lists read."""
+    where: list[str] = ["1 = 1"]
+    params: list[Any] = []
+    if concerning:
+        where.append(CONCERNS)
+        params += [_like(concerning), _like(concerning)]
     if kommun:
         where.append("kommun = ?")
         params.append(kommun)
-    if agency:
+    if involved:
         where.append("agencies LIKE ?")
-        params.append(f"%,{agency},%")
+        params.append(_like(involved))
+    if rule:
+        where.append("case_id IN (SELECT case_id FROM {alert_index} "
+                     "WHERE resolved_at IS NULL AND rule = ?)")
+        params.append(rule)
+    if with_alerts:
+        where.append("open_alerts > 0")
     return where, params
 
 
@@ -52,13 +77,14 @@ def get_alerts_of_case(app: CoordinationApplication, case_id: str) -> list[Row]:
 
 
 def get_cases(
-    app: CoordinationApplication, *, kommun: str | None = None, agency: str | None = None,
-    with_alerts: bool = False, offset: int = 0, limit: int = 100,
+    app: CoordinationApplication, *, concerning: str | None = None, kommun: str | None = None,
+    involved: str | None = None, rule: str | None = None, with_alerts: bool = False,
+    offset: int = 0, limit: int = 100,
 ) -> list[Row]:
-    """Cases by kommun and involved agency: open alerts first, then the latest news."""
-    where, params = _by_kommun_and_agency(kommun, agency)
-    if with_alerts:
-        where.append("open_alerts > 0")
+    """Cases that concern an agency (``CONCERNS``), by kommun, involved agency and open
+    alert rule: open alerts first, then the latest news. Serves the API and the UI."""
+    where, params = _case_clauses(concerning=concerning, kommun=kommun, involved=involved,
+                                  rule=rule, with_alerts=with_alerts)
     return read_models(app).query(
         f"SELECT * FROM {{case_index}} WHERE {' AND '.join(where)} {CASE_ORDER} "
         "LIMIT ? OFFSET ?",
@@ -66,13 +92,34 @@ def get_cases(
     )
 
 
+def count_cases(
+    app: CoordinationApplication, *, concerning: str | None = None, kommun: str | None = None,
+    involved: str | None = None, rule: str | None = None, with_alerts: bool = False,
+) -> int:
+    """How many cases ``get_cases`` pages through with the same filters."""
+    where, params = _case_clauses(concerning=concerning, kommun=kommun, involved=involved,
+                                  rule=rule, with_alerts=with_alerts)
+    rows = read_models(app).query(
+        f"SELECT COUNT(*) AS cases FROM {{case_index}} WHERE {' AND '.join(where)}", params
+    )
+    return int(rows[0]["cases"]) if rows else 0
+
+
 def get_alerts(
-    app: CoordinationApplication, *, agency: str | None = None, kommun: str | None = None,
+    app: CoordinationApplication, *, concerning: str | None = None, kommun: str | None = None,
     rule: str | None = None, raised_before: datetime | None = None,
     include_resolved: bool = False, limit: int = 100,
 ) -> list[Row]:
-    """Alerts by agency, kommun, rule and age, the soonest due first."""
-    where, params = _by_kommun_and_agency(kommun, agency)
+    """Alerts of the cases that concern an agency (``CONCERNS``), by kommun, rule and
+    age, the soonest due first."""
+    where: list[str] = ["1 = 1"]
+    params: list[Any] = []
+    if concerning:
+        where.append(f"case_id IN (SELECT case_id FROM {{case_index}} WHERE {CONCERNS})")
+        params += [_like(concerning), _like(concerning)]
+    if kommun:
+        where.append("kommun = ?")
+        params.append(kommun)
     if not include_resolved:
         where.append("resolved_at IS NULL")
     if rule:
@@ -83,30 +130,6 @@ def get_alerts(
         params.append(instant(raised_before))
     return read_models(app).query(
         f"SELECT * FROM {{alert_index}} WHERE {' AND '.join(where)} ORDER BY due_at LIMIT ?",
-        [*params, limit],
-    )
-
-
-def get_caseload(
-    app: CoordinationApplication, *, concerning: str | None, kommun_sees_enrolled: bool,
-    kommun: str | None = None, agency: str | None = None, rule: str | None = None,
-    limit: int = 100,
-) -> list[Row]:
-    """The UI's caseload: cases that concern an agency (its lanes or its alerts)."""
-    clauses, params = _by_kommun_and_agency(kommun, agency)
-    if concerning is not None:
-        clause = ("(agencies LIKE ? OR case_id IN (SELECT case_id FROM {alert_index} "
-                  "WHERE resolved_at IS NULL AND agencies LIKE ?)")
-        params += [f"%,{concerning},%", f"%,{concerning},%"]
-        if kommun_sees_enrolled:
-            clause += " OR kommun IS NOT NULL"
-        clauses.append(clause + ")")
-    if rule:
-        clauses.append("case_id IN (SELECT case_id FROM {alert_index} "
-                       "WHERE resolved_at IS NULL AND rule = ?)")
-        params.append(rule)
-    return read_models(app).query(
-        f"SELECT * FROM {{case_index}} WHERE {' AND '.join(clauses)} {CASE_ORDER} LIMIT ?",
         [*params, limit],
     )
 

@@ -15,13 +15,7 @@ from contracts import af, common, fk, kommun, region
 from contracts.envelope import Received
 from domain.agencies import Agency, InterventionType
 from domain.case import facts as f
-
-AGENCY_SCOPE = {
-    Agency.KOMMUN: "socialtjanst",
-    Agency.AF: "arbetsmarknad",
-    Agency.FK: "forsakring",
-    Agency.REGION: "halsa",
-}
+from domain.case.scopes import AGENCY_SCOPE
 
 Builder = Callable[[Any, dict[str, Any]], f.Fact]
 
@@ -108,7 +102,7 @@ _BUILDERS: dict[type[Any], Builder] = {
     fk.SicknessBenefitEnded: lambda e, b: f.BenefitEnded(
         **_secret(b, dag_i_rehabkedjan=e.rehab_chain_day, orsak=e.end_reason),
         summary=f"Sjukpenning upphör (dag {e.rehab_chain_day})", benefit_id=e.benefit_id,
-        benefit_kind="sjukpenning"),
+        benefit_kind="sjukpenning", rehab_chain_day=e.rehab_chain_day),
     fk.ActivityCompensationGranted: lambda e, b: f.BenefitStarted(
         **b, summary="Aktivitetsersättning beviljad", benefit_id=e.compensation_id,
         benefit_kind="aktivitetsersattning"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 import msgspec
 
@@ -13,8 +14,8 @@ from domain.case.aggregate import Case
 from domain.case.alerts import Alert
 from domain.case.facts import Fact
 from domain.case.state import CaseState
-from domain.case.visibility import visible_to
-from services.coordination.translation import AGENCY_SCOPE
+from domain.case.visibility import sees_details_of, visible_to
+from services.coordination.read_model import parse_instant
 
 COORDINATION = "samordning"
 SEALED = "[krypterad]"
@@ -93,13 +94,36 @@ def alert_view(alert: Alert, resolved_at: datetime | None = None) -> AlertView:
     )
 
 
-def case_view(case: Case, viewer: Agency | None = None) -> CaseView:
-    """``viewer`` None (auditors, system) sees everything; an agency what it may."""
+def alert_row_view(row: dict[str, Any]) -> AlertView:
+    """An alert as the alert read model holds it (queries.get_alerts*): every list of
+    alerts, the case's own included, answers from these rows alike."""
+    return AlertView(
+        alert_id=row["alert_id"], rule=row["rule"],
+        agencies=[a for a in (row["agencies"] or "").split(",") if a],
+        since=parse_instant(row["since"]), due_at=parse_instant(row["due_at"]),
+        raised_at=parse_instant(row["raised_at"]), message=row["message"],
+        person_ref=row["person_ref"], kommun=row["kommun"],
+        resolved_at=parse_instant(row["resolved_at"]) if row["resolved_at"] else None,
+    )
+
+
+def case_view(
+    case: Case, viewer: Agency | None = None, open_alerts: list[dict[str, Any]] | None = None
+) -> CaseView:
+    """``viewer`` None (auditors, system) sees everything; an agency what it may.
+
+    ``open_alerts``: the case's open rows of the alert read model; without them (a
+    replay as of a time, with no read model) the aggregate's own alerts are shown.
+    """
     state = case.state if viewer is None else state_for(viewer, case.state)
+    alerts = (
+        [alert_view(a) for a in case.open_alerts] if open_alerts is None
+        else [alert_row_view(row) for row in sorted(
+            open_alerts, key=lambda r: (r["due_at"], r["alert_id"]))]
+    )
     return CaseView(
         person_ref=case.person_ref, case_id=str(case.id), version=case.version,
-        state=state, open_alerts=[alert_view(a) for a in case.open_alerts],
-        facts=len(case.facts),
+        state=state, open_alerts=alerts, facts=len(case.facts),
     )
 
 
@@ -111,13 +135,12 @@ def state_for(viewer: Agency, state: CaseState) -> CaseState:
     under that agency's secrecy (its consent scope, as the translation assigns it).
     """
 
-    def visible(agency: Agency) -> bool:
-        return agency is viewer or viewer in state.consented_agencies(AGENCY_SCOPE[agency])
-
     return msgspec.structs.replace(
         state,
-        interventions=tuple(i for i in state.interventions if visible(i.agency)),
-        benefits=tuple(b for b in state.benefits if visible(b.agency)),
+        interventions=tuple(
+            i for i in state.interventions if sees_details_of(viewer, i.agency, state)
+        ),
+        benefits=tuple(b for b in state.benefits if sees_details_of(viewer, b.agency, state)),
     )
 
 

@@ -17,7 +17,9 @@ from adapters.crypto import FieldSealer
 from domain.agencies import Agency
 from domain.case.aggregate import Case
 from domain.case.facts import HandOffRequested
-from domain.case.state import CaseState, HandOff, HandOffStatus
+from domain.case.scopes import SCOPE_DESCRIPTIONS, revealed_by
+from domain.case.state import CaseState, Consent, HandOff, HandOffStatus
+from domain.case.visibility import sees_details_of
 from services.coordination.application import CoordinationApplication
 from services.coordination.queries import get_alerts_of_case
 from services.coordination.read_model import parse_instant
@@ -125,20 +127,33 @@ def _lane_views(state: CaseState, viewer: Viewer) -> list[LaneView]:
             for item in state.benefits
             if item.agency is agency and item.running
         ]
-        sees = viewer.agency is None or viewer.agency is agency or any(
-            viewer.agency in consent.to_agencies for consent in state.consents
-        )
+        sees = viewer.agency is None or sees_details_of(viewer.agency, agency, state)
+        # The lane's status is what the gap rules reckon with (an enrolment opens the
+        # kommun's lane), so the page never says an agency holds a person a rule says
+        # nobody holds.
         views.append(LaneView(
-            agency=str(agency), involved=lane is not None or state.enrolled_by is agency,
-            status=str(lane.status) if lane else ("enrolled" if state.enrolled_by is agency
-                                                    else "none"),
-            status_label=labels.LANE_STATUS[lane.status] if lane else (
-                "Skrev in personen" if state.enrolled_by is agency else "Inte involverad"),
-            since=lane.since if lane else (state.enrolled_at if state.enrolled_by is agency
-                                           else None),
+            agency=str(agency), involved=lane is not None,
+            status=str(lane.status) if lane else "none",
+            status_label=labels.LANE_STATUS[lane.status] if lane else "Inte involverad",
+            since=lane.since if lane else None,
             lead=state.lead is agency, running=running, viewer_sees_details=sees,
         ))
     return views
+
+
+def _consent_view(consent: Consent, viewer: Viewer) -> dict[str, Any]:
+    """A consent as the panel says it: what it covers and what it shows the viewer."""
+    covers = viewer.agency is None or viewer.agency in consent.to_agencies
+    reveals = (
+        [str(a) for a in revealed_by(consent.consent_scope, viewer.agency)]
+        if viewer.agency is not None and covers else []
+    )
+    return {
+        "scope": consent.consent_scope, "to": [str(a) for a in consent.to_agencies],
+        "given_at": consent.given_at, "covers_viewer": covers, "reveals": reveals,
+        "covers_text": SCOPE_DESCRIPTIONS.get(
+            consent.consent_scope, f"uppgifter med omfattningen {consent.consent_scope}"),
+    }
 
 
 def _hand_off_view(hand_off: HandOff, now: datetime) -> HandOffView:
@@ -220,12 +235,7 @@ def case_page(
     rows = sorted(_fact_rows(case, viewer, hand_offs, opener) + _alert_rows(alerts),
                   key=lambda r: (r.at, r.row_id))
     older = max(0, len(rows) - MAX_ROWS)
-    consents = [
-        {"scope": c.consent_scope, "to": [str(a) for a in c.to_agencies],
-         "given_at": c.given_at,
-         "covers_viewer": viewer.agency is None or viewer.agency in c.to_agencies}
-        for c in state.consents
-    ]
+    consents = [_consent_view(c, viewer) for c in state.consents]
     return CasePage(
         person_ref=case.person_ref, version=case.version, state=seen,
         lanes=_lane_views(seen, viewer), rows=rows[older:], older_rows=older,

@@ -13,7 +13,7 @@ import structlog
 from litestar import Request, Router, get, post
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotAuthorizedException
-from litestar.params import Body, FromPath, FromQuery
+from litestar.params import Body, FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
 from adapters.pseudonym import InvalidPersonnummer, Pseudonymiser
@@ -41,13 +41,15 @@ def page_router(
         kommun: FromQuery[str | None] = None,
         rule: FromQuery[str | None] = None,
         agency: FromQuery[str | None] = None, message: FromQuery[str | None] = None,
+        offset: Annotated[int, QueryParameter(ge=0)] = 0,
     ) -> Template | Redirect:
         viewer = viewers.of(request)
         if viewer is None:
             return Redirect(path="/ui/login")
-        where = CaseloadFilter(kommun=kommun or "", rule=rule or "", agency=agency or "")
+        where = CaseloadFilter(kommun=kommun or "", rule=rule or "", agency=agency or "",
+                               offset=offset)
         return Template(template_name="caseload.html", context={
-            "viewer": viewer, "where": where, "rows": caseload(app, viewer, where),
+            "viewer": viewer, "where": where, "page": caseload(app, viewer, where),
             "kommuner": kommuner(app), "message": message,
             "live_query": request.url.query,
         })

@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Request, Router, get
 from litestar.exceptions import NotAuthorizedException
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from services.coordination.application import CoordinationApplication
@@ -45,14 +45,16 @@ def stream_router(
         kommun: FromQuery[str | None] = None,
         rule: FromQuery[str | None] = None,
         agency: FromQuery[str | None] = None,
+        offset: Annotated[int, QueryParameter(ge=0)] = 0,
     ) -> ServerSentEvent:
         viewer = _require(viewers, request)
-        where = CaseloadFilter(kommun=kommun or "", rule=rule or "", agency=agency or "")
+        where = CaseloadFilter(kommun=kommun or "", rule=rule or "", agency=agency or "",
+                               offset=offset)
 
         async def fragment() -> tuple[str, str]:
-            rows = await asyncio.to_thread(caseload, app, viewer, where)
+            page = await asyncio.to_thread(caseload, app, viewer, where)
             html = _render(request, "_caseload_rows.html",
-                           {"viewer": viewer, "where": where, "rows": rows})
+                           {"viewer": viewer, "where": where, "page": page})
             return html, "Ärendelistan är uppdaterad."
 
         marker = await asyncio.to_thread(caseload_marker, app)

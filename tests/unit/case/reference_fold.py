@@ -113,6 +113,7 @@ class _Builder:
             case PersonEnrolled():
                 self.enrolment = fact
                 self.exit = None  # re-enrolment after an exit opens the case again
+                self._registered(fact)  # the enrolling agency holds the person
             case Registered():
                 self._registered(fact)
             case Deregistered():
@@ -155,7 +156,7 @@ class _Builder:
             self.lanes[agency] = _LaneBuild(agency=agency, since=at)
         return self.lanes[agency]
 
-    def _registered(self, fact: Registered) -> None:
+    def _registered(self, fact: Registered | PersonEnrolled) -> None:
         lane = self._lane(fact.agency, fact.effective_at)
         lane.accepted_waiting = False
         if not lane.registered:
@@ -243,6 +244,7 @@ class _Builder:
                        f"Ersättningen {fact.benefit_id} upphörde två gånger.")  # fmt: skip
             return
         record.ended_at, record.end_event_id = fact.effective_at, fact.event_id
+        record.rehab_chain_day = fact.rehab_chain_day
 
     def _hand_off(self, hand_off_id: str) -> HandOffRecord:
         return self.hand_offs.setdefault(hand_off_id, HandOffRecord(hand_off_id=hand_off_id))
@@ -292,9 +294,9 @@ class _Builder:
     def _status(self, lane: _LaneBuild, hand_off_pending: bool) -> LaneStatus:
         if self.exit is not None:
             return LaneStatus.FINISHED
-        running = any(
-            r.running_at() is lane.agency for r in self.interventions.values()
-        ) or any(r.running_at() is lane.agency for r in self.benefits.values())
+        running = any(r.running_at() is lane.agency for r in self.interventions.values()) or any(
+            r.running_at() is lane.agency for r in self.benefits.values()
+        )
         if running or lane.registered or lane.accepted_waiting:
             if lane.contact_lost_since is not None:
                 return LaneStatus.ON_HOLD

@@ -21,6 +21,7 @@ from .builders import (
     enrolled,
     exited,
     hand_off,
+    lead,
     registered,
     started,
 )
@@ -142,7 +143,7 @@ def test_after_review_the_next_deadline_moves_to_the_next_condition() -> None:
 
 
 def test_a_quiet_case_has_no_deadline() -> None:
-    case = case_with(enrolled(0), registered(AF, 0), started(AF, "i1", 1))
+    case = case_with(enrolled(0), registered(AF, 0), started(AF, "i1", 1), lead(KOMMUN, 1))
     assert case.next_deadline(POLICY) is None
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import msgspec
+
 from domain.agencies import Agency, InterventionType
 from domain.case import Case, Fact, Rule, RulePolicy
 
@@ -89,16 +91,24 @@ def test_a_back_dated_hand_off_whose_deadline_passed_raises_at_once() -> None:
 
 
 def test_a_case_nobody_holds_is_reported_after_fourteen_days() -> None:
-    case = case_with(enrolled(0), registered(AF, 1), deregistered(AF, 3))
+    case = case_with(registered(AF, 1), deregistered(AF, 3))
     assert Rule.NO_ONE_HOLDS_CASE not in rules_at(case, 16.9)
     assert Rule.NO_ONE_HOLDS_CASE in rules_at(case, 17)
 
 
-def test_an_enrolled_person_nobody_registers_is_reported() -> None:
-    case = case_with(enrolled(0))
-    case.review(day(14), POLICY)
-    (alert,) = case.open_alerts
-    assert (alert.rule, alert.since, alert.agencies) == (Rule.NO_ONE_HOLDS_CASE, day(0), (KOMMUN,))
+def test_the_enrolling_kommun_holds_the_person_until_exit() -> None:
+    case = case_with(enrolled(0), registered(AF, 1), deregistered(AF, 3))
+    assert Rule.NO_ONE_HOLDS_CASE not in rules_at(case, 60)
+    lane = case.state.lane(KOMMUN)
+    assert lane is not None and lane.holds and lane.since == day(0)
+
+
+def test_an_enrolment_today_after_a_benefit_ended_weeks_ago_is_a_benefit_gap_only() -> None:
+    """Finding 1: the person the kommun enrolled is held; the FK benefit gap stays."""
+    case = case_with(benefit_started("b1", 0), benefit_ended("b1", 10), enrolled(30))
+    assert rules_at(case, 30) == {Rule.BENEFIT_GAP}
+    assert case.state.unheld_since is None
+    assert case.state.holding_agencies() == (KOMMUN,)
 
 
 def test_a_pending_hand_off_holds_the_case() -> None:
@@ -107,7 +117,7 @@ def test_a_pending_hand_off_holds_the_case() -> None:
 
 
 def test_a_new_registration_resolves_the_case_nobody_holds() -> None:
-    case = case_with(enrolled(0))
+    case = case_with(registered(FK, 0), deregistered(FK, 0))
     assert Rule.NO_ONE_HOLDS_CASE in rules_at(case, 20)
     add(case, registered(AF, 20))
     assert Rule.NO_ONE_HOLDS_CASE not in rules_at(case, 20)
@@ -281,3 +291,24 @@ def test_thresholds_come_from_the_policy() -> None:
     case = case_with(registered(FK, 0), hand_off("h1", FK, AF, 0))
     case.review(day(2), RulePolicy(hand_off_answer_days=2))
     assert [a.rule for a in case.open_alerts] == [Rule.HAND_OFF_UNANSWERED]
+
+
+# -- what an alert says -----------------------------------------------------------------
+
+
+def test_a_benefit_gap_alert_says_the_actual_gap_and_the_checkpoint_day() -> None:
+    """Finding 3: 20 days after the benefit ended, not "efter 3 dagar"; and day 180."""
+    end = msgspec.structs.replace(benefit_ended("b1", 10), rehab_chain_day=180)
+    case = case_with(benefit_started("b1", 0), end, enrolled(30))
+    case.review(day(30), POLICY)
+    (alert,) = case.open_alerts
+    assert "dag 180 i rehabiliteringskedjan" in alert.message
+    assert "Det har gått 20 dagar sedan 2024-03-14 (gränsen är 3 dagar)." in alert.message
+    assert "efter 3 dagar" not in alert.message
+
+
+def test_an_unanswered_hand_off_alert_says_how_long_it_has_waited() -> None:
+    case = case_with(registered(FK, 0), hand_off("h1", FK, AF, 1))
+    case.review(day(12), POLICY)
+    (alert,) = case.open_alerts
+    assert "Det har gått 11 dagar sedan 2024-03-05 (gränsen är 5 dagar)." in alert.message
