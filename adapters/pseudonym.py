@@ -11,11 +11,14 @@ import base64
 import hashlib
 import hmac
 import re
+from datetime import date
 from pathlib import Path
 
 from adapters.keyfile import read_or_create_key
 
-_PNR = re.compile(r"^(?:19|20)?(\d{6})[-+]?(\d{4})$")
+_PNR = re.compile(r"^(19|20)?(\d{6})[-+]?(\d{4})$")
+COORDINATION_NUMBER_DAY_OFFSET = 60
+"""A samordningsnummer is a personnummer whose day of birth has 60 added."""
 
 
 class InvalidPersonnummer(ValueError):
@@ -27,10 +30,31 @@ def normalise_personnummer(raw: str) -> str:
     match = _PNR.match(raw.strip().replace(" ", ""))
     if match is None:
         raise InvalidPersonnummer("expected YYYYMMDD-NNNN or YYMMDD-NNNN")
-    digits = match.group(1) + match.group(2)
+    century, birth, serial = match.groups()
+    digits = birth + serial
     if luhn_check_digit(digits[:9]) != int(digits[9]):
         raise InvalidPersonnummer("the check digit does not match")
+    if not _is_birth_date(century, birth):
+        raise InvalidPersonnummer("the date of birth does not exist")
     return digits
+
+
+def _is_birth_date(century: str | None, yymmdd: str) -> bool:
+    """Whether ``YYMMDD`` is a real date (a samordningsnummer's day has 60 added).
+
+    Without the century the date must exist in 19YY or 20YY (29 February of "00").
+    """
+    day = int(yymmdd[4:])
+    if day > COORDINATION_NUMBER_DAY_OFFSET:
+        day -= COORDINATION_NUMBER_DAY_OFFSET
+    centuries = (century,) if century else ("19", "20")
+    for prefix in centuries:
+        try:
+            date(int(prefix + yymmdd[:2]), int(yymmdd[2:4]), day)
+        except ValueError:
+            continue
+        return True
+    return False
 
 
 def luhn_check_digit(nine_digits: str) -> int:

@@ -42,10 +42,25 @@ class Involvement(Aggregate):
         self.contact_lost = False
         self.holds_lead = False
         self.exited: str | None = None
+        self.began_at: dict[str, datetime] = {}
         self._init_agency()
 
     def _init_agency(self) -> None:
         """Each agency's own state starts here (called while applying ``Opened``)."""
+
+    # Spans (a benefit, an intervention): nothing ends before it began.
+    def _began(self, key: str, effective_at: datetime) -> None:
+        """Remember when a benefit or intervention began (applied by its start event)."""
+        self.began_at[key] = effective_at
+
+    def _refuse_end_before_start(self, key: str, effective_at: datetime, field: str) -> None:
+        began = self.began_at.get(key)
+        if began is not None and effective_at < began:
+            raise Invalid(
+                f"{key} cannot end at {effective_at:%Y-%m-%d}, before it began "
+                f"({began:%Y-%m-%d})",
+                field=field,
+            )
 
     # Samtycke
     def give_consent(

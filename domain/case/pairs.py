@@ -111,6 +111,12 @@ class BenefitRecord:
                 kind="benefit_ended_without_start",
                 message=f"Ersättningen {self.benefit_id} upphörde men började aldrig.",
             )
+        elif self.ended_at is not None and self.ended_at < self.started_at:
+            anomaly = Anomaly(
+                event_id=self.end_event_id,
+                kind="benefit_ended_before_start",
+                message=f"Ersättningen {self.benefit_id} upphörde innan den beviljades.",
+            )
         benefit = Benefit(
             benefit_id=self.benefit_id,
             agency=self.agency,

@@ -111,6 +111,8 @@ def benefit_gap(state: CaseState, now: datetime, policy: RulePolicy) -> list[Ale
         ended = benefit.ended_at
         if ended is None or benefit.benefit_kind not in policy.gap_benefit_kinds:
             continue
+        if benefit.started_at is not None and ended < benefit.started_at:
+            continue  # impossible (an anomaly of the case): no gap follows from it
         bridge = _latest_other(latest_starts, benefit.benefit_id)
         if registered_after(ended) or (bridge is not None and bridge >= ended):
             continue

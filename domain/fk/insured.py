@@ -56,6 +56,7 @@ class Insured(Involvement):
         self, benefit_id: str, rehab_chain_day: int, effective_at: datetime, recorded_at: datetime
     ) -> None:
         self.sickness_benefits[benefit_id] = rehab_chain_day
+        self._began(benefit_id, effective_at)
 
     def end_sickness_benefit(
         self, *, benefit_id: str, rehab_chain_day: int, end_reason: SicknessBenefitEndReason,
@@ -66,6 +67,7 @@ class Insured(Involvement):
             raise NotFound(f"sickness benefit {benefit_id} was never granted", field="benefit_id")
         if benefit_id in self.ended_sickness_benefits:
             raise Conflict(f"sickness benefit {benefit_id} already ended", field="benefit_id")
+        self._refuse_end_before_start(benefit_id, effective_at, "effective_at")
         if rehab_chain_day < granted_day:
             raise Invalid(
                 f"day {rehab_chain_day} is before the day the benefit was granted ({granted_day})",
@@ -105,6 +107,7 @@ class Insured(Involvement):
         effective_at: datetime, recorded_at: datetime,
     ) -> None:
         self.activity_compensations[compensation_id] = "active"
+        self._began(compensation_id, effective_at)
 
     def end_activity_compensation(
         self, *, compensation_id: str, effective_at: datetime, recorded_at: datetime
@@ -116,6 +119,7 @@ class Insured(Involvement):
         if status != "active":
             raise Conflict(f"activity compensation {compensation_id} already ended",
                            field="compensation_id")
+        self._refuse_end_before_start(compensation_id, effective_at, "effective_at")
         self._activity_compensation_ended(compensation_id, effective_at, recorded_at)
 
     @event("ActivityCompensationEnded")

@@ -113,12 +113,14 @@ class Participant(Involvement):
         effective_at: datetime, recorded_at: datetime,
     ) -> None:
         self.income_support[decision_id] = True
+        self._began(decision_id, effective_at)
 
     def end_income_support(
         self, *, decision_id: str, effective_at: datetime, recorded_at: datetime
     ) -> None:
         if not self.income_support.get(decision_id):
             raise NotFound(f"no income support {decision_id} in force", field="decision_id")
+        self._refuse_end_before_start(decision_id, effective_at, "effective_at")
         self._income_support_ended(decision_id, effective_at, recorded_at)
 
     @event("IncomeSupportEnded")

@@ -24,6 +24,7 @@ from adapters.store.read_models import Upsert
 from adapters.telemetry.tracing import context_from_headers, tracer
 from contracts.envelope import decode_message
 from contracts.errors import ContractError
+from domain.case.contradictions import PAIRED, contradiction
 from domain.case.facts import Fact
 from services.coordination.application import CoordinationApplication
 from services.coordination.read_model import position_seen
@@ -71,10 +72,21 @@ class CaseFacts:
                 raise Poison(str(error)) from error
             span.set_attribute("samlad.event_id", received.envelope.id)
             envelope = received.envelope
+            self._refuse_contradiction(envelope.subject, fact)
             return Translated(
                 person_ref=envelope.subject, fact=fact, producer=envelope.source,
                 position=envelope.samladposition, previous=envelope.samladprevposition,
             )
+
+    def _refuse_contradiction(self, person_ref: str, fact: Fact) -> None:
+        """A fact the case can never take (a benefit ending before it was granted) is
+        parked with its reason rather than folded into alerts."""
+        if not isinstance(fact, PAIRED):
+            return
+        case = self._app.find_case(person_ref)
+        reason = contradiction(case.state if case is not None else None, fact)
+        if reason is not None:
+            raise Poison(reason)
 
     def apply(self, items: Sequence[Translated], tracking: Tracking | None) -> None:
         now = self._clock()

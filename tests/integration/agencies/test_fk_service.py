@@ -205,3 +205,19 @@ async def test_commands_for_a_person_unknown_to_fk_are_not_found(agencies: Agenc
     response = await agencies["fk"].post(f"/persons/{unknown}/sickness-benefits",
                                          json={"rehab_chain_day": 1})
     assert_problem(response, 404, "person_ref")
+
+
+async def test_a_benefit_that_ends_before_it_was_granted_is_refused(agencies: Agencies) -> None:
+    """Finding 7: the end's business date precedes the grant's; 422, nothing published."""
+    fk = agencies["fk"]
+    ref = await agencies.person("fk")
+    granted = await fk.post(f"/persons/{ref}/sickness-benefits",
+                            json={"rehab_chain_day": 1, "benefit_id": "sp-early",
+                                  "effective_at": EFFECTIVE})
+    assert granted.status_code == 201, granted.text
+    ended = await fk.post(f"/persons/{ref}/sickness-benefits/sp-early/end",
+                          json={"rehab_chain_day": 90, "end_reason": "annat",
+                                "effective_at": "2026-02-01T08:00:00+00:00"})
+    assert_problem(ended, 422, "effective_at")
+    events = await agencies.published(ref).at_least(1)
+    assert [e.spec.type for e in events] == ["se.samlad.fk.sickness-benefit-granted.v1"]

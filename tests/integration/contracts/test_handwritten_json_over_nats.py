@@ -250,6 +250,29 @@ async def test_a_v1_sickness_benefit_ended_is_upcast_and_applied(
     assert benefit["ended_at"] == "2025-06-01T00:00:00Z"
 
 
+async def test_a_benefit_ending_before_it_was_granted_is_dead_lettered_with_why(
+    wire: Wire, person_ref: str
+) -> None:
+    """Finding 7: the case never takes it, so it raises no benefit-gap alert."""
+    benefit_id = str(uuid.uuid4())
+    granted = "se.samlad.fk.sickness-benefit-granted.v1"
+    start_id, start = structured(granted, person_ref,
+                                 {"benefit_id": benefit_id, "rehab_chain_day": 1})
+    await publish(wire, "fk", granted, person_ref, start)
+    await wire.applied(person_ref, start_id)
+    ended = "se.samlad.fk.sickness-benefit-ended.v2"
+    _, end = structured(ended, person_ref, {"benefit_id": benefit_id, "rehab_chain_day": 90,
+                                            "end_reason": "annat"})
+    end["data"]["effective_at"] = "2025-01-01T00:00:00Z"  # before the grant (2025-03-03)
+    await publish(wire, "fk", ended, person_ref, end)
+
+    [letter] = await wire.dead_lettered("fk", person_ref)
+    reason = (letter.headers or {})["Samlad-Reason"]
+    assert f"benefit {benefit_id} ends at 2025-01-01, before it began (2025-03-03)" in reason
+    case = await wire.case(person_ref)
+    assert case is not None and case["facts"] == 1
+
+
 async def test_the_cloudevents_sdk_reads_messages_taken_off_the_stream(
     wire: Wire, person_ref: str
 ) -> None:
