@@ -184,7 +184,9 @@ def _event_channels(spec: EventSpec) -> tuple[dict[str, Any], dict[str, Any]]:
             _consumer(EVENTS_STREAM, coordination_consumer("{partition}")), live=False,
         ),
     }
-    if spec.name == "hand-off-requested":
+    # Every agency follows the hand-off requests (to take those to it) and the answers
+    # (to learn what became of its own requests) through its hand-offs consumer.
+    if spec.name in ("hand-off-requested", "hand-off-accepted", "hand-off-rejected"):
         for agency in (a for a in AGENCIES if a != spec.agency):
             operations[f"{agency}.receive.{spec.agency}.{name}"] = _operation(
                 "receive", key, spec.type, agency,

@@ -44,6 +44,7 @@ __all__ = [
     "deadletter_filter",
     "deadletter_subject",
     "deadletters_consumer",
+    "hand_off_answers_filters",
     "handoffs_consumer",
     "handoffs_filter",
     "inbox_prefix",
@@ -91,6 +92,12 @@ def alert_publish_subjects() -> str:
 def handoffs_filter() -> str:
     """Stored subjects of every agency's hand-off requests (all versions, partitions)."""
     return f"{ROOT}.*.hand-off-requested.*.*.*"
+
+
+def hand_off_answers_filters() -> tuple[str, ...]:
+    """Stored subjects of every agency's answers to hand-offs: the agency that asked
+    learns from them that its request was accepted or rejected."""
+    return tuple(f"{ROOT}.*.hand-off-{answer}.*.*.*" for answer in ("accepted", "rejected"))
 
 
 def inbox_prefix(service: str) -> str:

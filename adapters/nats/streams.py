@@ -37,6 +37,7 @@ from adapters.nats.names import (
     coordination_consumer,
     deadletter_filter,
     deadletters_consumer,
+    hand_off_answers_filters,
     handoffs_consumer,
     handoffs_filter,
     partition_filter,
@@ -167,8 +168,8 @@ def consumer_configs(
         for agency in AGENCIES
     ]
     hand_offs = [
-        _pull(handoffs_consumer(agency), [handoffs_filter()], f"Hand-off requests for {agency}",
-              ack_wait)
+        _pull(handoffs_consumer(agency), [handoffs_filter(), *hand_off_answers_filters()],
+              f"Hand-offs to {agency} and answers to its own", ack_wait)
         for agency in AGENCIES
     ]
     dead_letters = [

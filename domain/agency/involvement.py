@@ -128,6 +128,24 @@ class Involvement(Aggregate):
     ) -> None:
         self.incoming_hand_offs[hand_off_id] = f"received:{from_agency}"
 
+    def learn_answer(
+        self, *, hand_off_id: str, accepted: bool, effective_at: datetime,
+        recorded_at: datetime,
+    ) -> bool:
+        """Record the receiver's answer to a hand-off this agency requested, as the bus
+        brings it (FHIR Task: accepted or rejected); False if there is nothing to learn."""
+        if self.outgoing_hand_offs.get(hand_off_id) != "requested":
+            return False
+        answer = "accepted" if accepted else "rejected"
+        self._hand_off_answered(hand_off_id, answer, effective_at, recorded_at)
+        return True
+
+    @event("HandOffAnswered")
+    def _hand_off_answered(
+        self, hand_off_id: str, answer: str, effective_at: datetime, recorded_at: datetime
+    ) -> None:
+        self.outgoing_hand_offs[hand_off_id] = answer
+
     def _pending_sender(self, hand_off_id: str) -> str:
         status = self.incoming_hand_offs.get(hand_off_id)
         if status is None:

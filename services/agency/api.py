@@ -135,7 +135,7 @@ class InvolvementController(Controller):
 def involvement_details(involvement: Involvement) -> dict[str, object]:
     """The agency-specific part of its own record, for its own case workers."""
     skip = {"person_ref", "consents", "outgoing_hand_offs", "incoming_hand_offs",
-            "contact_lost", "holds_lead", "exited"}
+            "contact_lost", "holds_lead", "exited", "began_at"}
     return {
         key: sorted(value) if isinstance(value, set) else value
         for key, value in vars(involvement).items()

@@ -70,7 +70,7 @@ COMMON_PUBLISHED: Mapping[str, type[IntegrationEvent]] = {
 }
 """Domain event (``@event`` name) → the contract the outbox publishes it as."""
 
-UNPUBLISHED = frozenset({"Opened", "HandOffReceived"})
+UNPUBLISHED = frozenset({"Opened", "HandOffReceived", "HandOffAnswered"})
 """Domain events that stay inside the agency's store."""
 
 

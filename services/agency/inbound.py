@@ -2,9 +2,12 @@
 
 The agency can only accept or reject a hand-off it has received, so it follows the
 other agencies' ``hand-off-requested`` events and records those addressed to it, with
-the stream position, in its own store. ``adapters.nats.consumer.DurableConsumer`` does
-the fetching, retrying and acking; a redelivered hand-off is recorded again and changes
-nothing, because the ``Involvement`` ignores a hand-off id it already holds.
+the stream position, in its own store. It follows their answers too: an acceptance or
+a rejection of a hand-off this agency requested updates its own record, so the sender
+never keeps saying "requested" after the receiver answered.
+``adapters.nats.consumer.DurableConsumer`` does the fetching, retrying and acking; a
+redelivered hand-off is recorded again and changes nothing, because the ``Involvement``
+ignores a hand-off id it already holds (and an answer it already learnt).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from adapters.nats.names import (
     deadletter_subject,
     handoffs_consumer,
 )
-from contracts.common import HandOffRequested
+from contracts.common import HandOffAccepted, HandOffRejected, HandOffRequested
 from contracts.envelope import decode_message
 from contracts.errors import ContractError
 from domain.agency.errors import NotFound
@@ -45,6 +48,14 @@ class Arrived(msgspec.Struct, frozen=True, kw_only=True):
     from_agency: str
 
 
+class Answered(msgspec.Struct, frozen=True, kw_only=True):
+    """Another agency's answer to a hand-off this agency requested."""
+
+    event: HandOffAccepted | HandOffRejected
+
+
+Inbound = Arrived | Answered
+
 class HandOffsReceived:
     """The handler: a hand-off addressed to us becomes ``HandOffReceived`` on the person."""
 
@@ -53,7 +64,7 @@ class HandOffsReceived:
         self._agency = str(application.agency)
         self._clock = clock
 
-    def translate(self, message: Msg) -> Arrived | None:
+    def translate(self, message: Msg) -> Inbound | None:
         try:
             received = decode_message(message.data, message.headers, subject=message.subject)
         except ContractError as error:
@@ -63,12 +74,19 @@ class HandOffsReceived:
         event = received.event
         if isinstance(event, HandOffRequested) and event.to_agency == self._agency:
             return Arrived(event=event, from_agency=received.spec.agency)
+        if isinstance(event, HandOffAccepted | HandOffRejected) and (
+            event.from_agency == self._agency
+        ):
+            return Answered(event=event)
         return None
 
-    def apply(self, items: Sequence[Arrived], tracking: Tracking | None) -> None:
+    def apply(self, items: Sequence[Inbound], tracking: Tracking | None) -> None:
         changed: dict[str, Involvement] = {}
         for arrived in items:
             ref = arrived.event.person_ref
+            if isinstance(arrived, Answered):
+                self._learn(arrived, changed)
+                continue
             involvement = changed.get(ref) or self._involvement(arrived.event)
             if involvement.receive_hand_off(
                 hand_off_id=arrived.event.hand_off_id, from_agency=arrived.from_agency,
@@ -80,6 +98,21 @@ class HandOffsReceived:
                          from_agency=arrived.from_agency)
         if changed or tracking is not None:
             self._app.save_processed(tracking, *changed.values())
+
+    def _learn(self, answered: Answered, changed: dict[str, Involvement]) -> None:
+        event = answered.event
+        try:
+            involvement = changed.get(event.person_ref) or self._app.get_involvement(
+                event.person_ref)
+        except NotFound:  # an answer to a hand-off this store never requested
+            return
+        if involvement.learn_answer(
+            hand_off_id=event.hand_off_id, accepted=isinstance(event, HandOffAccepted),
+            effective_at=event.effective_at, recorded_at=self._clock(),
+        ):
+            changed[event.person_ref] = involvement
+            log.info("hand_off_answer_learnt", hand_off_id=event.hand_off_id,
+                     accepted=isinstance(event, HandOffAccepted))
 
     def _involvement(self, event: HandOffRequested) -> Involvement:
         try:
@@ -99,7 +132,7 @@ class IncomingHandOffs:
     ) -> None:
         agency = str(application.agency)
         durable = handoffs_consumer(agency)
-        self._consumer = DurableConsumer(
+        self._consumer = DurableConsumer[Inbound](
             js=js, durable=durable, handler=HandOffsReceived(application, clock),
             recorder=application.process_recorder, tracking=f"{EVENTS_STREAM}:{durable}",
             # An agency parks only under its own name and its own verdict: coordination's

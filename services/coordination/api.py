@@ -23,6 +23,7 @@ from services.coordination.views import (
     AlertView,
     CaseSummary,
     CaseView,
+    DetailsOpener,
     TimelineEntry,
     TimelinePage,
     alert_row_view,
@@ -92,6 +93,17 @@ def _case(reader: CaseReader, person_ref: FromPath[str], after: str | None = Non
     return case
 
 
+def details_opener(sealer: FieldSealer | None, person_ref: str) -> DetailsOpener:
+    """Opens a person's sealed details with their key; without a sealer, masks them."""
+    if sealer is None:
+        return mask_sealed
+
+    def opener(details: dict[str, str]) -> dict[str, str]:
+        return sealer.open_all(person_ref, details)
+
+    return opener
+
+
 def timeline(
     app: CoordinationApplication, case: Case, viewer: Agency | None,
     sealer: FieldSealer | None = None,
@@ -102,12 +114,7 @@ def timeline(
     values are opened with the person's key, or read "[raderad]" once it is forgotten.
     """
     state = case.state
-    if sealer is None:
-        opener = mask_sealed
-    else:
-        def opener(details: dict[str, str]) -> dict[str, str]:
-            return sealer.open_all(case.person_ref, details)
-
+    opener = details_opener(sealer, case.person_ref)
     entries = [fact_entry(fact, state, viewer, opener) for fact in case.facts]
     # The alerts come from their read model (one indexed query), not from replaying
     # every event of the case.
@@ -143,7 +150,8 @@ def coordination_router(
         _log_read(request, person_ref, "case")
         case = _case(reader, person_ref, after)
         alerts = [row for row in get_alerts_of_case(app, str(case.id)) if not row["resolved_at"]]
-        view = case_view(case, viewer_of(request.scope.get("user")), alerts)
+        view = case_view(case, viewer_of(request.scope.get("user")), alerts,
+                         details_opener(sealer, case.person_ref))
         return Response(view, headers=applied_header(app))
 
     @get("/cases/{person_ref:str}/timeline", sync_to_thread=True, tags=["cases"],

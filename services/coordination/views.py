@@ -12,7 +12,7 @@ from adapters.crypto.fields import is_sealed
 from domain.agencies import Agency
 from domain.case.aggregate import Case
 from domain.case.alerts import Alert
-from domain.case.facts import Fact
+from domain.case.facts import Fact, HandOffRejected
 from domain.case.state import CaseState
 from domain.case.visibility import sees_details_of, visible_to
 from services.coordination.read_model import parse_instant
@@ -107,8 +107,39 @@ def alert_row_view(row: dict[str, Any]) -> AlertView:
     )
 
 
+def answer_reasons(
+    case: Case, viewer: Agency | None, open_details: DetailsOpener = mask_sealed
+) -> dict[str, str]:
+    """Per hand-off id, why it was rejected, where ``viewer`` may read it: the answer
+    belongs to the agency that asked as well as the one that answered."""
+    state = case.state
+    reasons = {}
+    for fact in case.facts:
+        if not isinstance(fact, HandOffRejected):
+            continue
+        if viewer is not None and not visible_to(viewer, fact, state):
+            continue
+        reason = open_details(dict(fact.details)).get("orsak")
+        if reason:
+            reasons[fact.hand_off_id] = reason
+    return reasons
+
+
+def with_answer_reasons(state: CaseState, reasons: dict[str, str]) -> CaseState:
+    """The state with each rejected hand-off's own reason where the viewer may read it."""
+    if not reasons:
+        return state
+    hand_offs = tuple(
+        msgspec.structs.replace(h, reason=reasons[h.hand_off_id])
+        if h.hand_off_id in reasons else h
+        for h in state.hand_offs
+    )
+    return msgspec.structs.replace(state, hand_offs=hand_offs)
+
+
 def case_view(
-    case: Case, viewer: Agency | None = None, open_alerts: list[dict[str, Any]] | None = None
+    case: Case, viewer: Agency | None = None, open_alerts: list[dict[str, Any]] | None = None,
+    open_details: DetailsOpener = mask_sealed,
 ) -> CaseView:
     """``viewer`` None (auditors, system) sees everything; an agency what it may.
 
@@ -116,6 +147,7 @@ def case_view(
     replay as of a time, with no read model) the aggregate's own alerts are shown.
     """
     state = case.state if viewer is None else state_for(viewer, case.state)
+    state = with_answer_reasons(state, answer_reasons(case, viewer, open_details))
     alerts = (
         [alert_view(a) for a in case.open_alerts] if open_alerts is None
         else [alert_row_view(row) for row in sorted(

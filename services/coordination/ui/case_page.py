@@ -29,6 +29,7 @@ from services.coordination.ui.viewer import Viewer
 from services.coordination.views import (
     DetailsOpener,
     TimelineEntry,
+    answer_reasons,
     fact_entry,
     mask_sealed,
     state_for,
@@ -62,6 +63,8 @@ class HandOffView(msgspec.Struct, frozen=True, kw_only=True):
     answered_at: datetime | None
     waited: str
     pending: bool
+    reason: str = ""
+    """Why it was rejected, shown to the agencies that asked and answered."""
 
 
 class AlertItem(msgspec.Struct, frozen=True, kw_only=True):
@@ -156,7 +159,7 @@ def _consent_view(consent: Consent, viewer: Viewer) -> dict[str, Any]:
     }
 
 
-def _hand_off_view(hand_off: HandOff, now: datetime) -> HandOffView:
+def _hand_off_view(hand_off: HandOff, now: datetime, reason: str = "") -> HandOffView:
     end = hand_off.answered_at if hand_off.answered_at is not None else now
     return HandOffView(
         hand_off_id=hand_off.hand_off_id, from_agency=str(hand_off.from_agency),
@@ -164,7 +167,7 @@ def _hand_off_view(hand_off: HandOff, now: datetime) -> HandOffView:
         status_label=labels.HAND_OFF_STATUS[hand_off.status],
         requested_at=hand_off.requested_at, answered_at=hand_off.answered_at,
         waited=labels.duration(max(end - hand_off.requested_at, timedelta(0))),
-        pending=hand_off.status is HandOffStatus.REQUESTED,
+        pending=hand_off.status is HandOffStatus.REQUESTED, reason=reason,
     )
 
 
@@ -230,7 +233,11 @@ def case_page(
     state = case.state
     # What the agencies do is under each one's secrecy: the viewer's share of the state.
     seen = state if viewer.agency is None else state_for(viewer.agency, state)
-    hand_offs = {h.hand_off_id: _hand_off_view(h, now) for h in state.hand_offs}
+    reasons = answer_reasons(case, viewer.agency, opener)
+    hand_offs = {
+        h.hand_off_id: _hand_off_view(h, now, reasons.get(h.hand_off_id, ""))
+        for h in state.hand_offs
+    }
     alerts = _alerts(app, case)
     rows = sorted(_fact_rows(case, viewer, hand_offs, opener) + _alert_rows(alerts),
                   key=lambda r: (r.at, r.row_id))

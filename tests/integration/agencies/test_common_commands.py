@@ -121,6 +121,25 @@ async def test_a_hand_off_rejected_with_a_reason(agencies: Agencies) -> None:
     assert agencies.text(ref, rejection.reason) == "Ingen remiss"
 
 
+async def test_the_agency_that_asked_learns_that_its_hand_off_was_rejected(
+    agencies: Agencies,
+) -> None:
+    """Finding 2: the sender's own record says rejected, not requested, once answered."""
+    ref = await _known_to(agencies, "fk", "region")
+    await agencies["fk"].post(f"/persons/{ref}/hand-offs", json={
+        "to_agency": "region", "reason": "Behöver bedömning", "hand_off_id": "ho-learn"})
+    await _received(agencies, "region", ref, "ho-learn")
+    rejected = await agencies["region"].post(f"/persons/{ref}/hand-offs/ho-learn/reject",
+                                             json={"reason": "Ingen remiss"})
+    assert rejected.status_code == 200, rejected.text
+
+    async def learnt() -> bool:
+        record = (await agencies["fk"].get(f"/persons/{ref}")).json()
+        return bool(record["outgoing_hand_offs"].get("ho-learn") == "rejected")
+
+    assert await eventually(learnt), "FK's own record still says the hand-off is requested"
+
+
 async def test_a_hand_off_addressed_to_another_agency_cannot_be_accepted_here(
     agencies: Agencies,
 ) -> None:

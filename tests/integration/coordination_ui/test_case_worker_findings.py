@@ -109,3 +109,50 @@ def test_a_health_consent_naming_the_kommun_shows_it_the_regions_details(ui: UI)
         text = client.get(f"/ui/cases/{ref}").text
     assert "visar er uppgifter från Regionen" in text
     assert "psykiatrisk" in text
+
+
+def rejected_hand_off(ref: str, ui: UI) -> None:
+    request = f.HandOffRequested(
+        **fact_base(
+            Agency.KOMMUN,
+            6,
+            "Överlämning begärd till af",
+            details={"orsak": "Behöver matchning"},
+            scope="socialtjanst",
+        ),
+        hand_off_id="h-rejected",
+        to_agency=Agency.AF,
+    )
+    rejection = f.HandOffRejected(
+        **fact_base(
+            Agency.AF,
+            2,
+            "Överlämning från kommun avvisad",
+            details={"orsak": "Personen är redan inskriven hos oss"},
+            scope="arbetsmarknad",
+        ),
+        hand_off_id="h-rejected",
+        reason="avvisad",
+    )
+    ui.record(ref, enrolled(10), request, rejection)
+
+
+def test_the_agency_that_asked_sees_why_its_hand_off_was_rejected(ui: UI) -> None:
+    """Finding 2: the answer, with its reason, belongs to the agency that asked."""
+    ref = ui.person("19700707-0001")
+    rejected_hand_off(ref, ui)
+    case = ui.app.find_case(ref)
+    assert case is not None
+    reasons = {
+        a: {h.hand_off_id: h.reason for h in case_view(case, a).state.hand_offs}
+        for a in (Agency.KOMMUN, Agency.AF, Agency.FK)
+    }
+    assert reasons[Agency.KOMMUN]["h-rejected"] == "Personen är redan inskriven hos oss"
+    assert reasons[Agency.AF]["h-rejected"] == "Personen är redan inskriven hos oss"
+    assert reasons[Agency.FK]["h-rejected"] == "avvisad"
+    with ui.client("kommun") as client:
+        own = client.get(f"/ui/cases/{ref}").text
+    with ui.client("fk") as client:
+        other = client.get(f"/ui/cases/{ref}").text
+    assert "skäl: Personen är redan inskriven hos oss" in own
+    assert "Personen är redan inskriven hos oss" not in other

@@ -154,5 +154,7 @@ def test_no_agency_is_documented_or_allowed_to_read_another_agencys_alerts() -> 
                 assert agency in subject.rsplit(".", 1)[1].split("-"), subject
             else:
                 assert subject.startswith(f"samlad.deadletter.{agency}.") or (
-                    subject.split(".")[2] == "hand-off-requested"
+                    # hand-offs: requests (to take its own) and answers (to its own)
+                    subject.split(".")[2]
+                    in ("hand-off-requested", "hand-off-accepted", "hand-off-rejected")
                 ) or subject == f"samlad.control.republish.{agency}", subject
