@@ -74,6 +74,15 @@ class Agencies:
 
     def accept(self, ref: str, receiver: str, hand_off_id: str) -> None:
         """Accept once the hand-off has reached the receiver (it travels over NATS)."""
+        self.answer(ref, receiver, hand_off_id, "accept", {})
+
+    def reject(self, ref: str, receiver: str, hand_off_id: str, reason: str) -> None:
+        """Reject, with ``reason``, once the hand-off has reached the receiver."""
+        self.answer(ref, receiver, hand_off_id, "reject", {"reason": reason})
+
+    def answer(
+        self, ref: str, receiver: str, hand_off_id: str, verb: str, body: Json
+    ) -> None:
         url = f"{self.samlad.urls[receiver]}/persons/{ref}"
         deadline = time.monotonic() + 15.0
         while time.monotonic() < deadline:
@@ -81,7 +90,7 @@ class Agencies:
             if response.status_code == 200 and hand_off_id in response.json().get(
                 "incoming_hand_offs", {}
             ):
-                self.post(receiver, f"/persons/{ref}/hand-offs/{hand_off_id}/accept", {})
+                self.post(receiver, f"/persons/{ref}/hand-offs/{hand_off_id}/{verb}", body)
                 return
             time.sleep(0.05)  # polling a condition with a deadline, not waiting blindly
         raise TimeoutError(f"hand-off {hand_off_id} never reached {receiver}")

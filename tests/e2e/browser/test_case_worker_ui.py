@@ -102,6 +102,7 @@ def test_the_caseload_lists_my_cases_with_open_alerts_first(
 
     rows = page.locator("table.caseload tbody tr")
     expect(rows.first).to_have_class(re.compile("has-alerts"))
+    expect(page.locator(".caseload-count")).to_contain_text(re.compile(r"Visar 1–\d+ av \d+"))
     expect(page.locator(f"tr[data-ref='{busy_case}']")).to_contain_text("Obesvarad överlämning")
     expect(page.locator(f"tr[data-ref='{quiet}']")).to_be_visible()
     page.screenshot(path=str(SCREENSHOTS / "caseload.png"), full_page=True)
@@ -196,3 +197,19 @@ def test_details_are_hidden_until_consent_covers_my_agency(
 
     expect(hand_off).to_contain_text("Skuldsanering pågår hos socialtjänsten")
     expect(hand_off).not_to_contain_text("Dolt:")
+    expect(page.locator(".consent-reveals")).to_contain_text("visar er uppgifter från Kommunen")
+
+
+def test_the_agency_that_asked_sees_why_its_hand_off_was_rejected(
+    page: Any, samlad: Samlad, agencies: Agencies
+) -> None:
+    from playwright.sync_api import expect
+
+    _, ref = agencies.enrol("Lund", 10)
+    hand_off_id = agencies.hand_off(ref, "kommun", "af", "Behöver matchning", 5)
+    agencies.reject(ref, "af", hand_off_id, "Personen är redan inskriven hos oss")
+    log_in(page, samlad, "kommun")
+    wait_for_case(page, samlad, ref, "avvisad")
+    expect(page.locator(".answer-reason")).to_contain_text(
+        "skäl: Personen är redan inskriven hos oss")
+    expect(page.locator("main")).not_to_contain_text("Skrev in personen")
