@@ -31,7 +31,7 @@ PREFIX = "enc:v1:"
 DROPPED = PREFIX + "-"
 """Stored instead of the text when the person was already forgotten: nothing to seal."""
 ERASED = "[raderad]"
-PERSONAL_FIELDS = frozenset({"reason", "summary"})
+PERSONAL_FIELDS = frozenset({"reason", "summary", "display_name"})
 SEALED_MAX = 2000
 """The contracts' ``Text`` limit: a sealed value must still fit the field it rides in."""
 _NONCE = 12

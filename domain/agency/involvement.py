@@ -43,6 +43,7 @@ class Involvement(Aggregate):
         self.holds_lead = False
         self.exited: str | None = None
         self.began_at: dict[str, datetime] = {}
+        self.display_name: str | None = None
         self._init_agency()
 
     def _init_agency(self) -> None:
@@ -182,6 +183,22 @@ class Involvement(Aggregate):
         effective_at: datetime, recorded_at: datetime,
     ) -> None:
         self.incoming_hand_offs[hand_off_id] = f"rejected:{from_agency}"
+
+    # Visningsnamn: how the agency's own case workers recognise the person. It stays in
+    # this agency's record (never published, never in the shared case).
+    def record_display_name(
+        self, *, display_name: str, effective_at: datetime, recorded_at: datetime
+    ) -> None:
+        name = display_name.strip()
+        if not name:
+            raise Invalid("a display name is not blank", field="display_name")
+        self._display_name_recorded(name, effective_at, recorded_at)
+
+    @event("DisplayNameRecorded")
+    def _display_name_recorded(
+        self, display_name: str, effective_at: datetime, recorded_at: datetime
+    ) -> None:
+        self.display_name = display_name
 
     # Kontakt
     def lose_contact(self, *, effective_at: datetime, recorded_at: datetime) -> None:

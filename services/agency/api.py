@@ -14,11 +14,14 @@ from services.agency.application import AgencyApplication
 from services.agency.schemas import (
     Accepted,
     Command,
+    DisplayNames,
+    DisplayNamesAsked,
     ExitParticipant,
     GiveConsent,
     IdentifyPerson,
     InvolvementView,
     PersonIdentified,
+    RecordDisplayName,
     RejectHandOff,
     RequestHandOff,
 )
@@ -26,14 +29,16 @@ from services.agency.schemas import (
 PERSON = "/persons/{person_ref:str}"
 
 
-def view_of(involvement: Involvement, details: dict[str, object]) -> InvolvementView:
+def view_of(
+    involvement: Involvement, details: dict[str, object], display_name: str | None = None
+) -> InvolvementView:
     return InvolvementView(
         person_ref=involvement.person_ref, agency=str(involvement.agency),
         version=involvement.version, consents=dict(involvement.consents),
         outgoing_hand_offs=dict(involvement.outgoing_hand_offs),
         incoming_hand_offs=dict(involvement.incoming_hand_offs),
         contact_lost=involvement.contact_lost, holds_lead=involvement.holds_lead,
-        exited=involvement.exited, details=details,
+        exited=involvement.exited, details=details, display_name=display_name,
     )
 
 
@@ -50,6 +55,20 @@ class PersonController(Controller):
         return PersonIdentified(person_ref=application.identify(data.personnummer))
 
 
+class DisplayNamesController(Controller):
+    """``POST /display-names``: what this agency's own records call each person asked
+    about, for its own case workers' lists (the coordination UI asks, with their token)."""
+
+    path = "/display-names"
+
+    @post(status_code=200, sync_to_thread=True, tags=["persons"],
+          summary="Display names of persons from this agency's own records")
+    def display_names(
+        self, application: AgencyApplication, data: JSONBody[DisplayNamesAsked]
+    ) -> DisplayNames:
+        return DisplayNames(names=application.get_display_names(data.person_refs))
+
+
 class InvolvementController(Controller):
     """What all four agencies record alike: consent, hand-offs, contact, lead, exit."""
 
@@ -60,7 +79,16 @@ class InvolvementController(Controller):
         self, application: AgencyApplication, person_ref: FromPath[str]
     ) -> InvolvementView:
         involvement = application.get_involvement(person_ref)
-        return view_of(involvement, involvement_details(involvement))
+        names = application.get_display_names([person_ref])
+        return view_of(involvement, involvement_details(involvement), names.get(person_ref))
+
+    @post("/display-name", status_code=200, sync_to_thread=True, tags=["persons"],
+          summary="Record how this agency's case workers recognise the person (kept here)")
+    def record_display_name(
+        self, application: AgencyApplication, person_ref: FromPath[str],
+        data: JSONBody[RecordDisplayName],
+    ) -> Accepted:
+        return application.record_display_name(person_ref, data)
 
     @post("/consents", status_code=201, sync_to_thread=True, tags=["consent"])
     def give_consent(
@@ -135,7 +163,7 @@ class InvolvementController(Controller):
 def involvement_details(involvement: Involvement) -> dict[str, object]:
     """The agency-specific part of its own record, for its own case workers."""
     skip = {"person_ref", "consents", "outgoing_hand_offs", "incoming_hand_offs",
-            "contact_lost", "holds_lead", "exited", "began_at"}
+            "contact_lost", "holds_lead", "exited", "began_at", "display_name"}
     return {
         key: sorted(value) if isinstance(value, set) else value
         for key, value in vars(involvement).items()

@@ -38,6 +38,7 @@ from services.agency.schemas import (
     Command,
     ExitParticipant,
     GiveConsent,
+    RecordDisplayName,
     RejectHandOff,
     RequestHandOff,
 )
@@ -70,7 +71,7 @@ COMMON_PUBLISHED: Mapping[str, type[IntegrationEvent]] = {
 }
 """Domain event (``@event`` name) → the contract the outbox publishes it as."""
 
-UNPUBLISHED = frozenset({"Opened", "HandOffReceived", "HandOffAnswered"})
+UNPUBLISHED = frozenset({"Opened", "HandOffReceived", "HandOffAnswered", "DisplayNameRecorded"})
 """Domain events that stay inside the agency's store."""
 
 
@@ -92,6 +93,16 @@ def command_arguments(command: Command) -> dict[str, Any]:
     }
 
 
+OpenField = Callable[[str, str], str]
+"""Opens one sealed personal value of a person (``FieldSealer.open``)."""
+
+
+def _as_stored(person_ref: str, value: str) -> str:
+    """Without a key store values are shown as they are stored."""
+    del person_ref
+    return value
+
+
 def _no_seal(person_ref: str, events: Sequence[Any]) -> None:
     """Without a key store nothing is sealed (tests and tools that write no free text)."""
 
@@ -111,12 +122,14 @@ class AgencyApplication(StoredApplication):
         clock: Clock = utc_now,
         pseudonymiser: Pseudonymiser | None = None,
         seal: Seal = _no_seal,
+        open_field: OpenField = _as_stored,
         on_saved: Callable[[], None] = lambda: None,
     ) -> None:
         super().__init__(env)
         self.clock = clock
         self.pseudonymiser = pseudonymiser
         self.seal = seal
+        self.open_field = open_field
         # Called after each save, from the saving thread (wakes the outbox relay).
         self.on_saved = on_saved
         # Commands on one person take turns: the second sees the first's result.
@@ -139,6 +152,18 @@ class AgencyApplication(StoredApplication):
         if not isinstance(aggregate, Involvement):  # pragma: no cover - one type per store
             raise TypeError(f"{aggregate!r} is not an Involvement")
         return aggregate
+
+    def get_display_names(self, person_refs: Sequence[str]) -> dict[str, str]:
+        """The display name this agency's own record holds of each person it knows."""
+        names = {}
+        for person_ref in dict.fromkeys(person_refs):
+            try:
+                stored = self.get_involvement(person_ref).display_name
+            except NotFound:
+                continue
+            if stored:
+                names[person_ref] = self.open_field(person_ref, stored)
+        return names
 
     def is_known(self, person_ref: str) -> bool:
         try:
@@ -180,6 +205,9 @@ class AgencyApplication(StoredApplication):
     ) -> Accepted:
         return self.run(person_ref, command, Involvement.reject_hand_off,
                         hand_off_id=hand_off_id)
+
+    def record_display_name(self, person_ref: str, command: RecordDisplayName) -> Accepted:
+        return self.run(person_ref, command, Involvement.record_display_name)
 
     def lose_contact(self, person_ref: str, command: Command) -> Accepted:
         return self.run(person_ref, command, Involvement.lose_contact)

@@ -74,6 +74,26 @@ class ExitParticipant(Command, kw_only=True):
     outcome: Outcome
 
 
+class RecordDisplayName(Command, kw_only=True):
+    """How this agency's case workers recognise the person (e.g. "Anna A." or initials).
+
+    Kept in this agency's own record, encrypted with the person's key, never published
+    and never in the shared case; the coordination UI asks the viewer's agency for it.
+    """
+
+    display_name: Annotated[str, msgspec.Meta(min_length=1, max_length=80)]
+
+
+class DisplayNamesAsked(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    person_refs: Annotated[list[str], msgspec.Meta(max_length=500)]
+
+
+class DisplayNames(msgspec.Struct, kw_only=True):
+    """Per person_ref, the display name this agency's own record holds (known ones only)."""
+
+    names: dict[str, str]
+
+
 class InvolvementView(msgspec.Struct, kw_only=True):
     """The agency's own record of the person, as this agency sees it."""
 
@@ -87,3 +107,4 @@ class InvolvementView(msgspec.Struct, kw_only=True):
     holds_lead: bool
     exited: str | None
     details: dict[str, object] = {}
+    display_name: str | None = None

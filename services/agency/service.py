@@ -18,7 +18,7 @@ from adapters.outbox.relay import OutboxRelay, Publisher
 from adapters.outbox.translator import ContractTranslator
 from adapters.pseudonym import Pseudonymiser
 from adapters.store.application import open_application
-from services.agency.api import InvolvementController, PersonController
+from services.agency.api import DisplayNamesController, InvolvementController, PersonController
 from services.agency.application import AgencyApplication
 from services.agency.inbound import IncomingHandOffs
 from services.agency.metrics import register_agency_metrics
@@ -67,6 +67,7 @@ def create_agency_app(
         "clock": clock,
         "pseudonymiser": Pseudonymiser.from_file(settings.pseudonym_key_file),
         "seal": PersonalFields(FieldSealer(keys)).seal_events,
+        "open_field": FieldSealer(keys).open,
         "on_saved": doorbell.ring,
     })
 
@@ -83,7 +84,7 @@ def create_agency_app(
         await IncomingHandOffs(js=js, application=application, clock=clock).run(stop)
 
     workers = NatsWorkers(settings.nats, agency, [relay, hand_offs, republishing])
-    shared: list[type[Controller]] = [InvolvementController]
+    shared: list[type[Controller]] = [InvolvementController, DisplayNamesController]
     if agency != "kommun":  # the kommun identifies a person by enrolling them
         shared.append(PersonController)
     return build_app(

@@ -140,6 +140,22 @@ async def test_the_agency_that_asked_learns_that_its_hand_off_was_rejected(
     assert await eventually(learnt), "FK's own record still says the hand-off is requested"
 
 
+async def test_a_display_name_stays_in_the_agencys_own_record(agencies: Agencies) -> None:
+    """Finding 5: the agency's own case workers recognise the person; nothing is published."""
+    ref = await _known_to(agencies, "af")
+    named = await agencies["kommun"].post(f"/persons/{ref}/display-name",
+                                          json={"display_name": "Anna A."})
+    assert named.status_code == 200, named.text
+    own = (await agencies["kommun"].get(f"/persons/{ref}")).json()
+    asked = await agencies["kommun"].post("/display-names",
+                                          json={"person_refs": [ref, "p" + "a" * 26]})
+    at_af = await agencies["af"].post("/display-names", json={"person_refs": [ref]})
+    assert own["display_name"] == "Anna A."
+    assert asked.json() == {"names": {ref: "Anna A."}}
+    assert at_af.json() == {"names": {}}  # AF's own record holds no name
+    assert await agencies.published(ref).types(1) == ["kommun:person-enrolled"]
+
+
 async def test_a_hand_off_addressed_to_another_agency_cannot_be_accepted_here(
     agencies: Agencies,
 ) -> None:
