@@ -11,6 +11,7 @@ from adapters.crypto import FieldSealer
 from services.coordination.application import CoordinationApplication
 from services.coordination.live import Broadcaster
 from services.coordination.ui.case_page import CasePages
+from services.coordination.ui.own_records import OwnRecords
 from services.coordination.ui.pages import page_router
 from services.coordination.ui.session import session_router
 from services.coordination.ui.streams import stream_router
@@ -32,11 +33,12 @@ def ui_router(
     """
     viewers = Viewers(settings)
     pages = CasePages(app, clock, sealer)
+    own = OwnRecords(settings.agency_url)
     static = create_static_files_router(
         path="/ui/static", directories=[STATIC_DIR], name="ui-static"
     )
     return Router(path="/", route_handlers=[
-        page_router(app, settings, viewers, pages),
+        page_router(app, settings, viewers, pages, own),
         session_router(viewers, enabled=settings.dev_login),
-        stream_router(app, viewers, broadcaster, pages), static,
+        stream_router(app, viewers, broadcaster, pages, own), static,
     ])

@@ -20,6 +20,7 @@ from adapters.pseudonym import InvalidPersonnummer, Pseudonymiser
 from services.coordination.application import CoordinationApplication
 from services.coordination.ui.case_page import PERSON_REF, CasePages
 from services.coordination.ui.caseload import CaseloadFilter, caseload, kommuner
+from services.coordination.ui.own_records import OwnRecords
 from services.coordination.ui.viewer import Viewers
 from services.settings import Settings
 
@@ -33,7 +34,8 @@ class SearchForm(msgspec.Struct, kw_only=True):
 
 
 def page_router(
-    app: CoordinationApplication, settings: Settings, viewers: Viewers, pages: CasePages
+    app: CoordinationApplication, settings: Settings, viewers: Viewers, pages: CasePages,
+    own: OwnRecords,
 ) -> Router:
     @get("/ui", sync_to_thread=True, include_in_schema=False)
     def caseload_page(
@@ -48,8 +50,11 @@ def page_router(
             return Redirect(path="/ui/login")
         where = CaseloadFilter(kommun=kommun or "", rule=rule or "", agency=agency or "",
                                offset=offset)
+        page = caseload(app, viewer, where)
+        names = own.names(viewer.agency, viewers.token_of(request),
+                          [row.person_ref for row in page.rows])
         return Template(template_name="caseload.html", context={
-            "viewer": viewer, "where": where, "page": caseload(app, viewer, where),
+            "viewer": viewer, "where": where, "page": page, "names": names,
             "kommuner": kommuner(app), "message": message,
             "live_query": request.url.query,
         })

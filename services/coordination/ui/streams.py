@@ -17,6 +17,7 @@ from services.coordination.live import Broadcaster
 from services.coordination.ui import labels
 from services.coordination.ui.case_page import CasePage, CasePages
 from services.coordination.ui.caseload import CaseloadFilter, caseload, caseload_marker
+from services.coordination.ui.own_records import OwnRecords
 from services.coordination.ui.viewer import Viewer, Viewers
 
 AnyRequest = Request[Any, Any, Any]
@@ -37,7 +38,8 @@ def _render(request: AnyRequest, name: str, context: dict[str, Any]) -> str:
 
 
 def stream_router(
-    app: CoordinationApplication, viewers: Viewers, broadcaster: Broadcaster, pages: CasePages
+    app: CoordinationApplication, viewers: Viewers, broadcaster: Broadcaster, pages: CasePages,
+    own: OwnRecords,
 ) -> Router:
     @get("/ui/live", include_in_schema=False)
     async def caseload_live(
@@ -51,10 +53,14 @@ def stream_router(
         where = CaseloadFilter(kommun=kommun or "", rule=rule or "", agency=agency or "",
                                offset=offset)
 
+        token = viewers.token_of(request)
+
         async def fragment() -> tuple[str, str]:
             page = await asyncio.to_thread(caseload, app, viewer, where)
+            refs = [row.person_ref for row in page.rows]
+            names = await asyncio.to_thread(own.names, viewer.agency, token, refs)
             html = _render(request, "_caseload_rows.html",
-                           {"viewer": viewer, "where": where, "page": page})
+                           {"viewer": viewer, "where": where, "page": page, "names": names})
             return html, "Ärendelistan är uppdaterad."
 
         marker = await asyncio.to_thread(caseload_marker, app)

@@ -97,15 +97,20 @@ class Viewers:
         found = _viewer(request.scope.get("user"))
         if found is not None:
             return found
-        header = request.headers.get("authorization", "")
-        token = header[7:] if header.lower().startswith("bearer ") else ""
-        token = token or request.cookies.get(COOKIE, "")
+        token = self.token_of(request)
         if not token:
             return None
         try:
             return _viewer(verify_token(self._key, token))
         except InvalidToken:
             return None
+
+    @staticmethod
+    def token_of(request: Request[Any, Any, Any]) -> str:
+        """The request's bearer token or the dev login's cookie ("" if neither)."""
+        header = request.headers.get("authorization", "")
+        token = header[7:] if header.lower().startswith("bearer ") else ""
+        return token or request.cookies.get(COOKIE, "")
 
     def login_token(self, agency: Agency | None, role: str) -> str:
         """A token for the dev login; a förbund login (no agency) is always an auditor."""

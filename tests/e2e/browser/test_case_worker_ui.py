@@ -213,3 +213,24 @@ def test_the_agency_that_asked_sees_why_its_hand_off_was_rejected(
     expect(page.locator(".answer-reason")).to_contain_text(
         "skäl: Personen är redan inskriven hos oss")
     expect(page.locator("main")).not_to_contain_text("Skrev in personen")
+
+
+def test_the_caseload_shows_what_my_own_agency_calls_the_person(
+    page: Any, samlad: Samlad, agencies: Agencies
+) -> None:
+    """The name comes from the kommun's own record, asked with the viewer's token."""
+    from playwright.sync_api import expect
+
+    personnummer, ref = agencies.enrol("Ludvika", 2)
+    agencies.post("kommun", f"/persons/{ref}/display-name", {"display_name": "Anna Andersson"})
+    agencies.post("af", "/persons", {"personnummer": personnummer})
+    agencies.post("af", f"/persons/{ref}/registration", {"effective_at": days_ago(1)})
+    log_in(page, samlad, "kommun")
+    wait_for_case(page, samlad, ref, "Inskriven vid AME")
+    page.goto(f"{samlad.ui}?kommun=Ludvika")
+    expect(page.locator(f"tr[data-ref='{ref}'] .own-name")).to_have_text("Anna Andersson")
+
+    log_in(page, samlad, "af")
+    page.goto(f"{samlad.ui}?kommun=Ludvika")
+    expect(page.locator(f"tr[data-ref='{ref}']")).to_be_visible()
+    expect(page.locator("main")).not_to_contain_text("Anna Andersson")
