@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from nats.errors import TimeoutError as NatsTimeoutError
+from nats.js import JetStreamContext
 
 from adapters.nats.connection import connect
 from adapters.nats.names import (
@@ -35,20 +36,12 @@ def nats_settings(samlad: RunningSamlad) -> NatsSettings:
     return Settings.from_env(env).nats
 
 
-async def purge(samlad: RunningSamlad, agency: str) -> int:
-    """As the operator: purge every message of ``agency`` stored so far; how many."""
-    client = await connect(nats_settings(samlad), "admin")
-    try:
-        reply = await client.request(
-            f"$JS.API.STREAM.PURGE.{EVENTS_STREAM}",
-            json.dumps({"filter": f"samlad.{agency}.>"}).encode(),
-            timeout=10,
-        )
-    finally:
-        await client.close()
-    answer = json.loads(reply.data)
-    assert answer.get("success"), answer
-    return int(answer["purged"])
+async def purge(js: JetStreamContext, agency: str) -> int:
+    """Purge every message of ``agency`` stored so far; about how many (the count read
+    just before: the agency goes on publishing)."""
+    held = await stored(js, agency)
+    assert await js.purge_stream(EVENTS_STREAM, subject=f"samlad.{agency}.>")
+    return held
 
 
 async def read_alerts(samlad: RunningSamlad, agency: str, received: Counter[str]) -> None:
@@ -92,3 +85,28 @@ async def unacked_probe(
         yield unacked
     finally:
         await client.close()
+
+
+@asynccontextmanager
+async def operator(samlad: RunningSamlad) -> AsyncIterator[JetStreamContext]:
+    """JetStream as the operator (``admin``)."""
+    client = await connect(nats_settings(samlad), "admin")
+    try:
+        yield client.jetstream(timeout=10)
+    finally:
+        await client.close()
+
+
+async def stored(js: JetStreamContext, agency: str) -> int:
+    """How many of ``agency``'s messages the events stream holds."""
+    info = await js.stream_info(EVENTS_STREAM, subjects_filter=f"samlad.{agency}.>")
+    return sum((info.state.subjects or {}).values())
+
+
+async def coordination_pulls_waiting(js: JetStreamContext, partitions: int = 4) -> int:
+    """Pull requests of the coordination's partition consumers the server still holds:
+    while one waits, a new message may be delivered to the process."""
+    infos = [
+        await js.consumer_info(EVENTS_STREAM, coordination_consumer(p)) for p in range(partitions)
+    ]
+    return sum(info.num_waiting or 0 for info in infos)

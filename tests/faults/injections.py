@@ -10,9 +10,10 @@ them fail, and says in a few words what it did (the campaign prints it per fault
   the coordination's database files longer than the services wait for it, so commits
   fail as ``database is locked``; on PostgreSQL every connection of this deployment is
   terminated (``pg_terminate_backend``), again and again, for a few seconds.
-- ``Purge``: the coordination is stopped while the kommun goes on publishing, every
-  kommun message stored so far is purged, and the coordination resumes: the run it
-  never read is a gap, which it asks the kommun to refill (ADR 0015).
+- ``Purge``: the coordination is stopped while the kommun goes on publishing; once no
+  pull of the coordination is waiting (nothing more can reach it) and a few more kommun
+  messages are stored, every kommun message is purged and the coordination resumes:
+  the run it never received is a gap, which it asks the kommun to refill (ADR 0015).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import os
 import signal
 import sqlite3
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -29,13 +31,13 @@ import psycopg
 
 from services.cli.testing import RunningSamlad
 
-from .bus import purge, unacked_probe
+from .bus import coordination_pulls_waiting, operator, purge, stored, unacked_probe
 from .load import Tally
 
 RESTARTED_WITHIN_SECONDS = 60.0
 ABANDON_WITHIN_SECONDS = 5.0
 PUBLISHED_WITHIN_SECONDS = 15.0
-PURGE_AFTER_COMMANDS = 4  # kommun commands accepted while the coordination is stopped
+PURGE_AFTER_MESSAGES = 4  # stored while the coordination can receive nothing
 # SQLite: longer than the services wait for a lock (SQLITE_LOCK_TIMEOUT, 10 s).
 LOCK_HOLD_SECONDS = 11.0
 LOCKED_STORES = ("kommun", "coordination")
@@ -43,7 +45,8 @@ LOCKED_STORES = ("kommun", "coordination")
 TERMINATE_FOR_SECONDS = 3.0
 TERMINATE_PAUSE_SECONDS = 0.05
 CONDITION_POLL_SECONDS = 0.1
-PROBE_PAUSE_SECONDS = 0.01  # a fetched batch is held for milliseconds
+PROBE_PAUSE_SECONDS = 0.05
+PULL_EXPIRES_SECONDS = 1.0  # a consumer's pull waits this long (adapters/nats/consumer.py)
 
 
 @dataclass
@@ -64,6 +67,15 @@ class Fault(Protocol):
     async def inject(self, target: Target) -> str:
         """Inject the fault, wait until the system is whole again; what was done."""
         ...
+
+
+async def _until(condition: Callable[[], Awaitable[bool]], within: float) -> None:
+    """Until ``condition`` holds or ``within`` seconds passed (the caller checks)."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if await condition():
+            return
+        await asyncio.sleep(CONDITION_POLL_SECONDS)
 
 
 def argv_part(service: str) -> str:
@@ -104,19 +116,24 @@ def _restarted(samlad: RunningSamlad, services: set[str]) -> None:
 
 
 async def _stopped_holding(samlad: RunningSamlad, service: str, pid: int) -> int:
-    """Stop ``service`` (SIGSTOP) while its consumers hold fetched, unacknowledged
-    messages; how many it holds (0 if that was not seen within the bound)."""
+    """``service`` stopped (SIGSTOP) holding fetched, unacknowledged messages; how many
+    (0 if that was not seen within the bound).
+
+    Stopped, the process still has pull requests waiting at the server, which delivers
+    new messages to it until they expire; resumed for a moment, it asks again.
+    """
     deadline = time.monotonic() + ABANDON_WITHIN_SECONDS
     async with unacked_probe(samlad, service) as unacked:
         while time.monotonic() < deadline:
-            if await unacked():
-                os.kill(pid, signal.SIGSTOP)
-                # Held still once stopped: no ack of these can follow.
+            os.kill(pid, signal.SIGSTOP)
+            pull_expires = time.monotonic() + PULL_EXPIRES_SECONDS
+            while time.monotonic() < min(pull_expires, deadline):
                 held = await unacked()
                 if held:
                     return held
-                os.kill(pid, signal.SIGCONT)
-            await asyncio.sleep(PROBE_PAUSE_SECONDS)
+                await asyncio.sleep(PROBE_PAUSE_SECONDS)
+            os.kill(pid, signal.SIGCONT)
+            await asyncio.sleep(PROBE_PAUSE_SECONDS)  # pacing: it pulls again meanwhile
     return 0
 
 
@@ -173,6 +190,9 @@ def _terminate_once(url: str, application_name: str) -> int:
 
 @dataclass
 class Purge:
+    """The coordination stopped, ``agency``'s messages purged, among them some stored
+    once no pull of the coordination was waiting: never delivered, so a gap."""
+
     agency: str = "kommun"
 
     @property
@@ -180,18 +200,24 @@ class Purge:
         return f"purge {self.agency}"
 
     async def inject(self, target: Target) -> str:
-        samlad, tally = target.samlad, target.tally
-        coordination = samlad.child_pid(argv_part("coordination"))
-        os.kill(coordination, signal.SIGSTOP)
-        try:
-            wanted = tally.by_agency[self.agency] + PURGE_AFTER_COMMANDS
-            deadline = time.monotonic() + PUBLISHED_WITHIN_SECONDS
-            while time.monotonic() < deadline:
-                if tally.by_agency[self.agency] >= wanted:
-                    break
-                await asyncio.sleep(CONDITION_POLL_SECONDS)
-            purged = await purge(samlad, self.agency)
-        finally:
-            os.kill(coordination, signal.SIGCONT)
-        assert purged, f"nothing of {self.agency} was purged"
-        return f"{purged} messages purged while the coordination was stopped"
+        coordination = target.samlad.child_pid(argv_part("coordination"))
+        async with operator(target.samlad) as js:
+            os.kill(coordination, signal.SIGSTOP)
+            try:
+
+                async def no_pull_waiting() -> bool:
+                    return not await coordination_pulls_waiting(js)
+
+                await _until(no_pull_waiting, PUBLISHED_WITHIN_SECONDS)
+                before = await stored(js, self.agency)
+
+                async def more_stored() -> bool:
+                    return await stored(js, self.agency) >= before + PURGE_AFTER_MESSAGES
+
+                await _until(more_stored, PUBLISHED_WITHIN_SECONDS)
+                unread = await stored(js, self.agency) - before
+                purged = await purge(js, self.agency)
+            finally:
+                os.kill(coordination, signal.SIGCONT)
+        assert unread >= PURGE_AFTER_MESSAGES, f"{self.agency} published too little"
+        return f"{purged} messages purged, {unread} of them never delivered to the coordination"

@@ -28,6 +28,7 @@ HAND_OFF_EVERY = 5  # every 5th step of a person is a hand-off from the kommun t
 PACE_SECONDS = 0.05  # between one person's commands
 # Bounds for conditions to hold, not measurements: generous on a loaded 2-core machine.
 RETRY_WITHIN_SECONDS = 60.0
+STEADY_WITHIN_SECONDS = 60.0
 SETTLED_WITHIN_SECONDS = 90.0
 RETRY_PAUSE_SECONDS = 0.2
 POLL_SECONDS = 0.25
@@ -72,6 +73,7 @@ class Tally:
     by_agency: Counter[str] = field(default_factory=Counter)  # accepted commands
     phase: str = "start"
     by_phase: dict[str, Counter[str]] = field(default_factory=dict)
+    origin: dict[str, str] = field(default_factory=dict)  # event id -> agency and phase
 
     def count(self, what: str) -> None:
         self.by_phase.setdefault(self.phase, Counter())[what] += 1
@@ -82,6 +84,7 @@ class Tally:
             self.unpublished += 1
         else:
             self.accepted.setdefault(person_ref, []).append(str(position))
+            self.origin[str(position)] = f"{agency} during {self.phase}"
             self.by_agency[agency] += 1
             self.count("accepted")
 
@@ -163,6 +166,9 @@ class Load:
         self.clients = clients
         self.tally = clients.tally
         self.stop = asyncio.Event()
+        # Set once every person is past its set-up and has sent a hand-off: steady load.
+        self.steady = asyncio.Event()
+        self._steady_persons = 0
 
     async def person(self, n: int) -> None:
         pnr = personnummer(date(1960 + n, 1 + n % 12, 1 + n % 28), 100 + n)
@@ -189,6 +195,10 @@ class Load:
             step += 1
             await self.command(ref, n, step)
             await self.accept_hand_offs(ref)
+            if step == HAND_OFF_EVERY:
+                self._steady_persons += 1
+                if self._steady_persons == PERSONS:
+                    self.steady.set()
             await asyncio.sleep(PACE_SECONDS)
 
     async def command(self, ref: str, n: int, step: int) -> None:
@@ -257,16 +267,19 @@ async def settle(clients: Clients, load: Load) -> dict[str, Counter[str]]:
             await load.accept_hand_offs(ref)
         await asyncio.sleep(POLL_SECONDS)
     cases: dict[str, Counter[str]] = {}
-    pending = set(tally.accepted)
-    while pending and time.monotonic() < deadline:
-        for ref in sorted(pending):
+    missing: dict[str, set[str]] = {ref: set(ids) for ref, ids in tally.accepted.items()}
+    while missing and time.monotonic() < deadline:
+        for ref in sorted(missing):
             seen = await clients.timeline(ref)
-            if seen is not None and set(tally.accepted[ref]) <= set(seen):
-                cases[ref] = seen
-                pending.discard(ref)
+            if seen is not None:
+                missing[ref] = set(tally.accepted[ref]) - set(seen)
+                if not missing[ref]:
+                    cases[ref] = seen
+                    del missing[ref]
         await asyncio.sleep(POLL_SECONDS)
-    assert not pending, (
-        f"{len(pending)} persons miss accepted commands in their shared case after "
-        f"{SETTLED_WITHIN_SECONDS} s"
+    lost = Counter(tally.origin[event_id] for ids in missing.values() for event_id in ids)
+    assert not missing, (
+        f"{len(missing)} persons miss accepted commands in their shared case after "
+        f"{SETTLED_WITHIN_SECONDS} s: {dict(lost)}"
     )
     return cases

@@ -1,18 +1,18 @@
 """The fault campaign: a steady load on all four agencies while `samlad up` loses its parts.
 
 `samlad up` (SQLite, or PostgreSQL) runs with its supervisor, under the steady load of
-``load.py``. Between short stretches of load, in turn (``injections.py``):
+``load.py``. Once the load is steady, between short stretches of it, in turn
+(``injections.py``):
 
-1. a range of the kommun's messages purged from the stream before the coordination
-   read it (the coordination finds the gap and the kommun refills it, ADR 0015);
+1. SIGKILL of the coordination service, stopped while its partition consumers held
+   fetched messages (abandoned, redelivered to the restarted process);
 2. a transient store failure: SQLite's write lock held by another process past the
    services' lock timeout (``database is locked``), or every PostgreSQL connection of
    the deployment terminated, again and again;
 3. SIGKILL of each agency service, two at a time (the kommun and FK, then AF, which
-   receives the hand-offs, and the region);
-4. SIGKILL of the coordination service, stopped at a moment its partition consumers
-   held fetched messages (abandoned, redelivered to the restarted process), and of the
-   nats-server.
+   receives the hand-offs, and the region), and of the nats-server;
+4. a range of the kommun's messages purged from the stream before the coordination
+   received it (the coordination finds the gap and the kommun refills it, ADR 0015).
 
 After the load stops, and once the shared case has caught up (waited for by condition,
 within a bound): every accepted command is in its person's shared case exactly once;
@@ -65,7 +65,16 @@ from services.cli.testing import RunningSamlad, clean_env
 
 from .bus import read_alerts
 from .injections import Fault, Kill, Purge, StoreOutage, Target
-from .load import AGENCIES, PERSONS, POLL_SECONDS, Clients, Load, Tally, settle
+from .load import (
+    AGENCIES,
+    PERSONS,
+    POLL_SECONDS,
+    STEADY_WITHIN_SECONDS,
+    Clients,
+    Load,
+    Tally,
+    settle,
+)
 
 STEADY_SECONDS = 1.0  # load before each fault
 SOAK_SECONDS = float(os.environ.get("SAMLAD_SOAK_SECONDS", "0"))
@@ -81,13 +90,16 @@ Json = dict[str, Any]
 
 
 def fault_cycle() -> list[Fault]:
+    # The purge last: the refill it calls for comes a few seconds later, in calm (a
+    # request lost to a kill is only asked again after a minute).
+    # The coordination first, while the agencies are all up and publishing.
     return [
-        Purge("kommun"),
+        Kill(("coordination",), abandon=True),
         StoreOutage(),
         Kill(("kommun", "fk")),
         Kill(("af", "region")),
-        Kill(("coordination",), abandon=True),
         Kill(("nats",)),
+        Purge("kommun"),
     ]
 
 
@@ -119,8 +131,9 @@ def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Target]:
         running.kill()
 
 
-async def faults(target: Target, load_seconds: float) -> list[tuple[str, str]]:
-    """The fault cycle, the load running between faults, repeated while soaking."""
+async def faults(target: Target, load: Load, load_seconds: float) -> list[tuple[str, str]]:
+    """Once the load is steady, the fault cycle with load between, repeated while soaking."""
+    await asyncio.wait_for(load.steady.wait(), STEADY_WITHIN_SECONDS)
     done: list[tuple[str, str]] = []
     ends = time.monotonic() + load_seconds
     while True:
@@ -244,7 +257,7 @@ async def test_every_accepted_command_is_in_the_shared_case_once_through_faults(
         watcher = asyncio.create_task(gaps_seen(samlad, gaps, watching))
         workers = [asyncio.create_task(load.person(n)) for n in range(PERSONS)]
         try:
-            done = await faults(target, SOAK_SECONDS)
+            done = await faults(target, load, SOAK_SECONDS)
         finally:
             load.stop.set()
             await asyncio.gather(*workers)
