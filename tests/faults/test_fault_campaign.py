@@ -2,7 +2,7 @@
 
 `samlad up` (SQLite, or PostgreSQL) runs with its supervisor, under the steady load of
 ``load.py``. Once the load is steady, between short stretches of it, in turn
-(``injections.py``):
+(``injections.py``; each fault lasts until every agency accepts commands again):
 
 1. SIGKILL of the coordination service, stopped while its partition consumers held
    fetched messages (abandoned, redelivered to the restarted process);
@@ -76,12 +76,13 @@ from .load import (
     settle,
 )
 
-STEADY_SECONDS = 1.0  # load before each fault
+STEADY_SECONDS = 0.5  # load before each fault (each also waits for the load to flow)
 SOAK_SECONDS = float(os.environ.get("SAMLAD_SOAK_SECONDS", "0"))
 # A gap is asked for after this grace (SAMLAD_GAP_GRACE): short, so the refill of the
 # purged range falls inside the campaign; a refill of a mere disorder is harmless.
 GAP_GRACE_SECONDS = "2"
 DELIVERED_WITHIN_SECONDS = 60.0
+RECOVERED_WITHIN_SECONDS = 60.0
 
 # The summary lines, for the terminal summary (conftest.py) as well as stdout.
 SUMMARIES: list[str] = []
@@ -141,12 +142,24 @@ async def faults(target: Target, load: Load, load_seconds: float) -> list[tuple[
             target.tally.phase = "steady"
             await asyncio.sleep(STEADY_SECONDS)  # pacing: the load runs meanwhile
             target.tally.phase = fault.name
+            before = Counter(target.tally.by_agency)
             done.append((fault.name, await fault.inject(target)))
+            await flowing(target.tally, before)
         if time.monotonic() >= ends:
             break
     target.tally.phase = "steady"
     await asyncio.sleep(STEADY_SECONDS)  # a last stretch of load after the last fault
     return done
+
+
+async def flowing(tally: Tally, before: Counter[str]) -> None:
+    """Until every agency accepted a command since ``before``: the load flows again."""
+    deadline = time.monotonic() + RECOVERED_WITHIN_SECONDS
+    while time.monotonic() < deadline:
+        if all(tally.by_agency[agency] > before[agency] for agency in AGENCIES):
+            return
+        await asyncio.sleep(POLL_SECONDS)
+    raise AssertionError(f"the load did not flow again after {tally.phase}")
 
 
 async def gaps_seen(samlad: RunningSamlad, seen: set[str], stop: asyncio.Event) -> None:
