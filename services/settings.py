@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 
 import msgspec
@@ -29,6 +30,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     nats_lease_ttl: float = DEFAULT_LEASE_TTL_SECONDS
     nats_ca: Path | None = None
     partitions: int = 4
+    # How long a run of positions may be missing before it is a gap, reported and asked
+    # for again (``SAMLAD_GAP_GRACE``, seconds; ADR 0015).
+    gap_grace_seconds: float = 30.0
     # The partitions this coordination replica consumes (``SAMLAD_PARTITIONS_OWNED``,
     # "0,1"); None: all of them. Replicas must split them without overlap.
     partitions_owned: tuple[int, ...] | None = None
@@ -52,12 +56,15 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             # Prefix of the PostgreSQL schemas: several deployments (or tests) share a DB.
             "database_namespace": env.get("SAMLAD_DATABASE_NAMESPACE", ""),
             "nats_url": env.get("SAMLAD_NATS_URL") or None,
-            "nats_replicas": int(env.get("SAMLAD_NATS_REPLICAS",
-                                         "3" if env.get("SAMLAD_NATS_URL") else "1")),
+            "nats_replicas": int(
+                env.get("SAMLAD_NATS_REPLICAS", "3" if env.get("SAMLAD_NATS_URL") else "1")
+            ),
             "partitions": int(env.get("SAMLAD_NATS_PARTITIONS", "4")),
+            "gap_grace_seconds": float(env.get("SAMLAD_GAP_GRACE", "30")),
             "partitions_owned": _partition_list(env.get("SAMLAD_PARTITIONS_OWNED", "")),
-            "nats_lease_ttl": float(env.get("SAMLAD_NATS_LEASE_TTL",
-                                            str(DEFAULT_LEASE_TTL_SECONDS))),
+            "nats_lease_ttl": float(
+                env.get("SAMLAD_NATS_LEASE_TTL", str(DEFAULT_LEASE_TTL_SECONDS))
+            ),
             "nats_ca": Path(env["SAMLAD_NATS_CA"]) if env.get("SAMLAD_NATS_CA") else None,
             "log_level": env.get("SAMLAD_LOG_LEVEL", "INFO"),
             "log_json": env.get("SAMLAD_LOG_FORMAT", "json") == "json",
@@ -74,8 +81,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             return list(range(self.partitions))
         outside = [p for p in self.partitions_owned if not 0 <= p < self.partitions]
         if outside:
-            raise ValueError(f"SAMLAD_PARTITIONS_OWNED names partitions outside "
-                             f"0..{self.partitions - 1}: {outside}")
+            raise ValueError(
+                f"SAMLAD_PARTITIONS_OWNED names partitions outside "
+                f"0..{self.partitions - 1}: {outside}"
+            )
         return list(self.partitions_owned)
 
     def url_of(self, service: str) -> str:
@@ -86,17 +95,26 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         return self.agency_urls.get(agency) or self.url_of(agency)
 
     @property
+    def gap_grace(self) -> timedelta:
+        return timedelta(seconds=self.gap_grace_seconds)
+
+    @property
     def store(self) -> StoreSettings:
         return StoreSettings(
-            data_dir=self.data_dir / "stores", database_url=self.database_url,
+            data_dir=self.data_dir / "stores",
+            database_url=self.database_url,
             namespace=self.database_namespace,
         )
 
     @property
     def nats(self) -> NatsSettings:
         return NatsSettings(
-            data_dir=self.data_dir, url=self.nats_url, replicas=self.nats_replicas,
-            partitions=self.partitions, lease_ttl=self.nats_lease_ttl, ca=self.nats_ca,
+            data_dir=self.data_dir,
+            url=self.nats_url,
+            replicas=self.nats_replicas,
+            partitions=self.partitions,
+            lease_ttl=self.nats_lease_ttl,
+            ca=self.nats_ca,
         )
 
     @property

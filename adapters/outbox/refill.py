@@ -3,8 +3,9 @@
 Core NATS, fire and forget, on ``samlad.control.republish.<agency>`` (only coordination
 may publish there, only that agency subscribe: adapters/nats/permissions.py). A lost
 request costs nothing: the gap stays open and is asked for again. The agency answers
-from its store with ``OutboxRelay.republish`` under the same ids, so what did arrive is
-dropped as a copy (invariant 3: the store, not the bus, is the memory).
+from its store with ``OutboxRelay.republish``: the same CloudEvents under new
+``Nats-Msg-Id``s, so a purged range is stored again, and what did arrive is dropped by
+the consumers as a copy (invariant 3: the store, not the bus, is the memory).
 """
 
 from __future__ import annotations
@@ -36,8 +37,7 @@ class RepublishRequest(msgspec.Struct, frozen=True):
 
 async def ask_republish(nc: Client, agency: str, start: int, end: int) -> None:
     """Ask ``agency`` to publish ``start``..``end`` of its store again."""
-    await nc.publish(republish_subject(agency),
-                     msgspec.json.encode(RepublishRequest(start, end)))
+    await nc.publish(republish_subject(agency), msgspec.json.encode(RepublishRequest(start, end)))
 
 
 async def answer_republish(
@@ -58,8 +58,11 @@ async def answer_republish(
                 log.warning("republish_request_refused", agency=agency, reason=str(error))
                 continue
             if not 1 <= request.start <= request.end:
-                log.warning("republish_request_refused", agency=agency,
-                            reason=f"not a range: {request.start}..{request.end}")
+                log.warning(
+                    "republish_request_refused",
+                    agency=agency,
+                    reason=f"not a range: {request.start}..{request.end}",
+                )
                 continue
             try:
                 published = await relay.republish(request.start, request.end)
@@ -67,7 +70,12 @@ async def answer_republish(
                 # The gap stays open and the coordination asks again.
                 log.warning("republish_request_failed", agency=agency, error=str(error))
                 continue
-            log.info("republish_request_answered", agency=agency, start=request.start,
-                     end=request.end, published=published)
+            log.info(
+                "republish_request_answered",
+                agency=agency,
+                start=request.start,
+                end=request.end,
+                published=published,
+            )
     finally:
         await subscription.unsubscribe()

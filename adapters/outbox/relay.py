@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, NamedTuple, Protocol
 
@@ -119,8 +120,7 @@ class OutboxRelay:
             except BatchPublishError as error:
                 if waiting_since is None:
                     waiting_since = self._loop.time()
-                    log.warning("outbox_relay_waiting_for_nats", relay=self.name,
-                                error=str(error))
+                    log.warning("outbox_relay_waiting_for_nats", relay=self.name, error=str(error))
                 await _wait(stop, RETRY_PAUSE_SECONDS)
                 continue
             except Exception:
@@ -128,8 +128,11 @@ class OutboxRelay:
                 await _wait(stop, RETRY_PAUSE_SECONDS)
                 continue
             if waiting_since is not None and relayed is not None:
-                log.info("outbox_relay_resumed", relay=self.name,
-                         waited=round(self._loop.time() - waiting_since, 1))
+                log.info(
+                    "outbox_relay_resumed",
+                    relay=self.name,
+                    waited=round(self._loop.time() - waiting_since, 1),
+                )
                 waiting_since = None
             if not relayed:
                 self._wakeup.clear()
@@ -180,18 +183,23 @@ class OutboxRelay:
         except BatchPublishError as error:
             ahead.cancel()
             # Keep what was stored: advance to just before the first failure.
-            done, done_previous = _stored_prefix(batch.relayed, error.acknowledged_prefix,
-                                                 position, published)
-            await asyncio.to_thread(self._record, (position, published),
-                                    (done, done_previous))
+            done, done_previous = _stored_prefix(
+                batch.relayed, error.acknowledged_prefix, position, published
+            )
+            await asyncio.to_thread(self._record, (position, published), (done, done_previous))
             raise
         except BaseException:
             ahead.cancel()
             raise
         await asyncio.to_thread(self._record, (position, published), (last, batch.previous))
         self._ahead = await ahead
-        log.debug("outbox_relayed", relay=self.name, read=len(batch.relayed),
-                  published=len(messages), position=last)
+        log.debug(
+            "outbox_relayed",
+            relay=self.name,
+            read=len(batch.relayed),
+            published=len(messages),
+            position=last,
+        )
         if self._on_published is not None:
             self._on_published(len(messages))
         return len(batch.relayed)
@@ -205,9 +213,13 @@ class OutboxRelay:
         """Publish again what was already relayed from ``start`` (to ``end``); how many.
 
         Answers a gap the coordination service reports (invariant 3: the store, not the
-        bus, is the memory). The same deterministic ids make every copy that did arrive
-        a duplicate, and each message carries the same ``previous`` as the first time;
-        the relay's own position does not move.
+        bus, is the memory). Each message is the same CloudEvent (same id, same
+        ``previous``) under a ``Nats-Msg-Id`` of this republish's own: a purge does not
+        clear the stream's duplicate window, so under the first id a purged message
+        would be dropped as a copy of itself for ten minutes (ADR 0015). A copy that
+        did arrive is dropped by the consumers, which keep facts by CloudEvent id. Dead
+        letters keep their ids: one stored event is parked once. The relay's own
+        position does not move.
         """
         relayed_to, _ = await asyncio.to_thread(self._positions)
         last = relayed_to if end is None else min(end, relayed_to)
@@ -215,6 +227,7 @@ class OutboxRelay:
         if start > last:
             return 0
         previous = await asyncio.to_thread(self._published_before, start)
+        attempt = uuid.uuid4().hex
         published = 0
         position = start
         while position <= last:
@@ -223,16 +236,17 @@ class OutboxRelay:
             )
             if not notifications:
                 break
-            relayed, previous = await asyncio.to_thread(
-                self._translated, notifications, previous
-            )
-            messages = [message for item in relayed for message in item.messages]
+            relayed, previous = await asyncio.to_thread(self._translated, notifications, previous)
+            messages = [
+                _republished(message, attempt) if item.event else message
+                for item in relayed
+                for message in item.messages
+            ]
             if messages:
                 await self._publisher.publish(messages)
             published += len(messages)
             position = notifications[-1].id + 1
-        log.info("outbox_republished", relay=self.name, start=start, end=last,
-                 published=published)
+        log.info("outbox_republished", relay=self.name, start=start, end=last, published=published)
         return published
 
     def _translated(
@@ -262,16 +276,26 @@ class OutboxRelay:
         except Exception as error:
             if self._deadletter_subject is None:
                 raise
-            log.error("outbox_event_dead_lettered", relay=self.name,
-                      notification_id=notification.id, topic=notification.topic,
-                      reason=repr(error))
+            log.error(
+                "outbox_event_dead_lettered",
+                relay=self.name,
+                notification_id=notification.id,
+                topic=notification.topic,
+                reason=repr(error),
+            )
             count_dead_letters(self._deadletter_subject.split(".")[2])
-            return [OutgoingMessage(self._deadletter_subject, notification.state, {
-                "Nats-Msg-Id": f"deadletter:{self._deadletter_subject}:{notification.id}",
-                "Samlad-Reason": f"could not publish by contract: {error!r}"[:1000],
-                "Samlad-Original-Topic": notification.topic,
-                "Samlad-Original-Position": str(notification.id),
-            })], False
+            return [
+                OutgoingMessage(
+                    self._deadletter_subject,
+                    notification.state,
+                    {
+                        "Nats-Msg-Id": f"deadletter:{self._deadletter_subject}:{notification.id}",
+                        "Samlad-Reason": f"could not publish by contract: {error!r}"[:1000],
+                        "Samlad-Original-Topic": notification.topic,
+                        "Samlad-Original-Position": str(notification.id),
+                    },
+                )
+            ], False
 
     def _published_before(self, start: int) -> int | None:
         """The last notification before ``start`` that was published as an event."""
@@ -293,9 +317,7 @@ class OutboxRelay:
         position = self._recorder.max_tracking_id(self.name) or 0
         return position, self._recorder.max_tracking_id(self._published_key)
 
-    def _record(
-        self, was: tuple[int, int | None], now: tuple[int, int | None]
-    ) -> None:
+    def _record(self, was: tuple[int, int | None], now: tuple[int, int | None]) -> None:
         # Both positions in one transaction; a tracking row only ever moves forward.
         trackings = []
         if now[1] is not None and now[1] != was[1]:
@@ -304,6 +326,15 @@ class OutboxRelay:
             trackings.append(Tracking(self.name, now[0]))
         if trackings:
             insert_trackings(self._recorder, trackings)
+
+
+def _republished(message: OutgoingMessage, attempt: str) -> OutgoingMessage:
+    """``message`` under a ``Nats-Msg-Id`` of republish ``attempt`` (the CloudEvent's id
+    unchanged): retries within the attempt stay deduplicated by the stream."""
+    msg_id = f"{message.headers['Nats-Msg-Id']}:republish:{attempt}"
+    return OutgoingMessage(
+        message.subject, message.payload, {**message.headers, "Nats-Msg-Id": msg_id}
+    )
 
 
 def _as_list(translated: Translated) -> list[OutgoingMessage]:

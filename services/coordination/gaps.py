@@ -38,9 +38,11 @@ class Gap(msgspec.Struct, frozen=True, kw_only=True):
     seen_after: int
 
 
-def open_gaps(application: CoordinationApplication, now: datetime) -> list[Gap]:
-    """Every run of positions missing for longer than the grace, per producer."""
-    return [Gap(**row) for row in application.find_gaps(now - GAP_GRACE)]
+def open_gaps(
+    application: CoordinationApplication, now: datetime, grace: timedelta = GAP_GRACE
+) -> list[Gap]:
+    """Every run of positions missing for longer than ``grace``, per producer."""
+    return [Gap(**row) for row in application.find_gaps(now - grace)]
 
 
 def producing_agency(producer: str) -> str | None:
@@ -57,10 +59,16 @@ class GapRefill:
     """
 
     def __init__(
-        self, application: CoordinationApplication, clock: Clock, *,
-        poll_seconds: float = REFILL_POLL_SECONDS, ask_again_after: timedelta = ASK_AGAIN_AFTER,
+        self,
+        application: CoordinationApplication,
+        clock: Clock,
+        *,
+        poll_seconds: float = REFILL_POLL_SECONDS,
+        ask_again_after: timedelta = ASK_AGAIN_AFTER,
+        grace: timedelta = GAP_GRACE,
     ) -> None:
         self._application = application
+        self._grace = grace
         self._clock = clock
         self._poll_seconds = poll_seconds
         self._ask_again_after = ask_again_after
@@ -75,7 +83,7 @@ class GapRefill:
     async def ask_once(self, nc: Client) -> int:
         """Ask for every open gap not asked for lately; how many requests were sent."""
         now = self._clock()
-        gaps = await asyncio.to_thread(open_gaps, self._application, now)
+        gaps = await asyncio.to_thread(open_gaps, self._application, now, self._grace)
         still_open = {(gap.producer, gap.first, gap.last) for gap in gaps}
         self._asked = {key: at for key, at in self._asked.items() if key in still_open}
         asked = 0
@@ -88,6 +96,11 @@ class GapRefill:
             await ask_republish(nc, agency, gap.first, gap.last)
             self._asked[key] = now
             asked += 1
-            log.info("gap_refill_requested", agency=agency, start=gap.first, end=gap.last,
-                     seen_after=gap.seen_after)
+            log.info(
+                "gap_refill_requested",
+                agency=agency,
+                start=gap.first,
+                end=gap.last,
+                seen_after=gap.seen_after,
+            )
         return asked

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable
+from datetime import timedelta
 
 import structlog
 from nats.js import JetStreamContext
@@ -20,6 +21,7 @@ from nats.js import JetStreamContext
 from adapters.nats.names import EVENTS_STREAM, coordination_consumer
 from adapters.telemetry.metrics import Reading, observe
 from services.coordination.application import CoordinationApplication
+from services.coordination.gaps import GAP_GRACE
 from services.coordination.gaps import open_gaps as gaps_open
 from services.runtime.clock import Clock
 from services.runtime.metrics import observe_relay_lag
@@ -31,7 +33,10 @@ LAG_SAMPLE_SECONDS = 5.0
 
 
 def register_coordination_metrics(
-    application: CoordinationApplication, partitions: list[int], clock: Clock
+    application: CoordinationApplication,
+    partitions: list[int],
+    clock: Clock,
+    gap_grace: timedelta = GAP_GRACE,
 ) -> tuple[Worker, Callable[[], None]]:
     """The lag-sampling worker, and what unregisters the gauges when the service stops."""
     lag: dict[int, int] = {}
@@ -52,12 +57,13 @@ def register_coordination_metrics(
         return [(float(n), {"partition": str(p)}) for p, n in sorted(lag.items())]
 
     def open_gaps() -> Reading:
-        return [(float(len(gaps_open(application, clock()))), {})]
+        return [(float(len(gaps_open(application, clock(), gap_grace))), {})]
 
     def open_alerts() -> Reading:
         rows = application.process_recorder.query(  # type: ignore[attr-defined]
-            "SELECT rule, count(*) AS n FROM {alert_index} WHERE resolved_at IS NULL "
-            "GROUP BY rule", ())
+            "SELECT rule, count(*) AS n FROM {alert_index} WHERE resolved_at IS NULL GROUP BY rule",
+            (),
+        )
         return [(float(row["n"]), {"rule": row["rule"]}) for row in rows]
 
     unregister = [

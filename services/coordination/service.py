@@ -42,8 +42,11 @@ DEADLINE_POLL_SECONDS = 0.25
 
 def open_coordination(settings: Settings) -> CoordinationApplication:
     return open_application(
-        CoordinationApplication, settings.store, "coordination",
-        init=None, **recorder_env(settings.store.is_postgres),
+        CoordinationApplication,
+        settings.store,
+        "coordination",
+        init=None,
+        **recorder_env(settings.store.is_postgres),
     )
 
 
@@ -51,16 +54,24 @@ def coordination_workers(
     settings: Settings, application: CoordinationApplication, clock: Clock
 ) -> list[Job]:
     translator = ContractTranslator(
-        agency=COORDINATION, store="coordination", recorder=application.process_recorder,
-        mapper=application.mapper, build=AlertData(application.read_models),
-        contracts={"AlertRaised": coordination.AlertRaised,
-                   "AlertResolved": coordination.AlertResolved},
+        agency=COORDINATION,
+        store="coordination",
+        recorder=application.process_recorder,
+        mapper=application.mapper,
+        build=AlertData(application.read_models),
+        contracts={
+            "AlertRaised": coordination.AlertRaised,
+            "AlertResolved": coordination.AlertResolved,
+        },
     )
 
     async def alert_outbox(js: JetStreamContext, stop: asyncio.Event) -> None:
         outbox = OutboxRelay(
-            name="outbox", recorder=application.process_recorder, mapper=application.mapper,
-            translate=translator, publisher=BatchPublisher(js),
+            name="outbox",
+            recorder=application.process_recorder,
+            mapper=application.mapper,
+            translate=translator,
+            publisher=BatchPublisher(js),
             deadletter_subject=deadletter_subject(COORDINATION, PARKED_BY_OUTBOX),
         )
         # One hook per owner; taken off again when the job stops (it restarts on each
@@ -83,7 +94,7 @@ def coordination_workers(
 
     async def gap_refill(js: JetStreamContext, stop: asyncio.Event) -> None:
         # Its own worker, so that job ownership can give it exactly one owner.
-        await GapRefill(application, clock).run(core_client(js), stop)
+        await GapRefill(application, clock, grace=settings.gap_grace).run(core_client(js), stop)
 
     def consumer(partition: int) -> Worker:
         async def run(js: JetStreamContext, stop: asyncio.Event) -> None:
@@ -105,9 +116,11 @@ def coordination_workers(
 def create_app(settings: Settings, *, clock: Clock = utc_now) -> Litestar:
     application = open_coordination(settings)
     sample_lag, unregister_metrics = register_coordination_metrics(
-        application, list(settings.owned_partitions), clock)
+        application, list(settings.owned_partitions), clock, settings.gap_grace
+    )
     workers = NatsWorkers(
-        settings.nats, "coordination",
+        settings.nats,
+        "coordination",
         [*coordination_workers(settings, application, clock), sample_lag],
     )
     sealer = FieldSealer(PersonKeyStore.in_data_dir(settings.data_dir))
@@ -121,7 +134,8 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Litestar:
         title="Samlad – samordning (det gemensamma ärendet)",
         settings=settings,
         route_handlers=[
-            coordination_router(application, sealer), ops_router(application, clock),
+            coordination_router(application, sealer),
+            ops_router(application, clock, settings.gap_grace),
             contracts_router(nats_url=settings.nats_url),
             ui_router(application, settings, live, clock, sealer=sealer),
             audit_router(application),

@@ -15,6 +15,7 @@ from litestar.testing import AsyncTestClient
 
 from adapters.auth.testing import auth_headers
 from adapters.nats.connection import connect
+from adapters.nats.names import EVENTS_STREAM
 from adapters.nats.publisher import BatchPublisher, OutgoingMessage
 from adapters.nats.testing import new_person_ref, running_nats
 from adapters.outbox.refill import answer_republish
@@ -124,18 +125,74 @@ async def test_a_lost_run_is_asked_for_and_republished_without_an_operator(
     assert after == []
 
 
+async def test_a_purged_run_is_refilled_though_its_ids_are_in_the_duplicate_window(
+    tmp_path: Path,
+) -> None:
+    now = datetime.now(UTC)
+    # 1 Opened (local), 2 enrolled, 3 to 6 started
+    kommun, person_ref = _kommun_with_one_person(tmp_path, now, interventions=4)
+
+    clock = [now]
+    async with running_nats(tmp_path) as nats:
+        settings = Settings(data_dir=tmp_path, nats_url=nats.url, log_json=False)
+        client = await connect(nats.settings, "kommun")
+        js = client.jetstream()
+        relay = agency_outbox(kommun, js)
+        while await relay.relay_once():
+            pass
+        # An operator purges the kommun's oldest three (2 to 4) before the case read them:
+        # purging leaves their Nats-Msg-Ids in the stream's duplicate window.
+        admin = await connect(nats.settings, "admin")
+        purged = await admin.jetstream().purge_stream(
+            EVENTS_STREAM, subject="samlad.kommun.>", keep=2
+        )
+        await admin.close()
+        stop = asyncio.Event()
+        serving = asyncio.create_task(answer_republish(client, "kommun", relay, stop))
+        async with AsyncTestClient(create_app(settings, clock=lambda: clock[0])) as http:
+            http.headers.update(auth_headers(settings, None, "auditor"))
+
+            async def facts() -> int:
+                response = await http.get(f"/cases/{person_ref}")
+                return int(response.json()["facts"]) if response.status_code == 200 else 0
+
+            try:
+                await _until(facts, 2, within=10)
+                clock[0] += timedelta(minutes=5)  # the gap outlasts its grace
+                await _until(facts, 5, within=REFILL_POLL_SECONDS * 3 + 10)
+                after = (await http.get("/ops/gaps")).json()
+            finally:
+                stop.set()
+                with contextlib.suppress(Exception):
+                    await serving
+                await client.close()
+    kommun.close()
+
+    assert purged
+    assert after == []
+
+
 def _kommun_with_one_person(
     tmp_path: Path, now: datetime, *, interventions: int
 ) -> tuple[KommunApplication, str]:
     kommun = open_application(KommunApplication, StoreSettings(data_dir=tmp_path), "kommun")
     person_ref = new_person_ref()
     participant = Participant(person_ref=person_ref, effective_at=now, recorded_at=now)
-    participant.enrol(kommun="Falun", gender=Gender.MAN, birth_year=1980, target_groups=[],
-                      effective_at=now, recorded_at=now)
+    participant.enrol(
+        kommun="Falun",
+        gender=Gender.MAN,
+        birth_year=1980,
+        target_groups=[],
+        effective_at=now,
+        recorded_at=now,
+    )
     for n in range(1, interventions + 1):
-        participant.start_intervention(intervention_id=f"i{n}",
-                                       intervention_type=InterventionType.WORK_PLACEMENT,
-                                       effective_at=now, recorded_at=now)
+        participant.start_intervention(
+            intervention_id=f"i{n}",
+            intervention_type=InterventionType.WORK_PLACEMENT,
+            effective_at=now,
+            recorded_at=now,
+        )
     kommun.save(participant)
     return kommun, person_ref
 

@@ -1,0 +1,223 @@
+"""The faults the campaign injects into a running `samlad up`, from outside, as they happen.
+
+Each fault acts on the processes, files, database or broker as an operator would see
+them fail, and says in a few words what it did (the campaign prints it per fault):
+
+- ``Kill``: SIGKILL of children (agencies, the coordination, the nats-server); the
+  supervisor restarts them. With ``abandon``, it is first stopped (SIGSTOP) at a moment
+  its consumers hold fetched, unacknowledged messages, so they are abandoned.
+- ``StoreOutage``: on SQLite another process holds the write lock of the kommun's and
+  the coordination's database files longer than the services wait for it, so commits
+  fail as ``database is locked``; on PostgreSQL every connection of this deployment is
+  terminated (``pg_terminate_backend``), again and again, for a few seconds.
+- ``Purge``: the coordination is stopped while the kommun goes on publishing; once no
+  pull of the coordination is waiting (nothing more can reach it) and a few more kommun
+  messages are stored, every kommun message is purged and the coordination resumes:
+  the run it never received is a gap, which it asks the kommun to refill (ADR 0015).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sqlite3
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+import psycopg
+
+from services.cli.testing import RunningSamlad
+
+from .bus import coordination_pulls_waiting, operator, purge, stored, unacked_probe
+from .load import Tally
+
+RESTARTED_WITHIN_SECONDS = 60.0
+ABANDON_WITHIN_SECONDS = 5.0
+PUBLISHED_WITHIN_SECONDS = 15.0
+PURGE_AFTER_MESSAGES = 4  # stored while the coordination can receive nothing
+# SQLite: longer than the services wait for a lock (SQLITE_LOCK_TIMEOUT, 10 s).
+LOCK_HOLD_SECONDS = 11.0
+LOCKED_STORES = ("kommun", "coordination")
+# PostgreSQL: longer than eventsourcing's own reconnect retries (10 x 0.2 s) ride out.
+TERMINATE_FOR_SECONDS = 3.0
+TERMINATE_PAUSE_SECONDS = 0.05
+CONDITION_POLL_SECONDS = 0.1
+PROBE_PAUSE_SECONDS = 0.05
+PULL_EXPIRES_SECONDS = 1.0  # a consumer's pull waits this long (adapters/nats/consumer.py)
+
+
+@dataclass
+class Target:
+    """What a fault acts on: the running deployment, its backend, what the clients see."""
+
+    samlad: RunningSamlad
+    backend: str
+    tally: Tally
+    database_url: str  # "" on SQLite
+    application_name: str  # libpq's name of every PostgreSQL connection of the deployment
+
+
+class Fault(Protocol):
+    @property
+    def name(self) -> str: ...
+
+    async def inject(self, target: Target) -> str:
+        """Inject the fault, wait until the system is whole again; what was done."""
+        ...
+
+
+async def _until(condition: Callable[[], Awaitable[bool]], within: float) -> None:
+    """Until ``condition`` holds or ``within`` seconds passed (the caller checks)."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if await condition():
+            return
+        await asyncio.sleep(CONDITION_POLL_SECONDS)
+
+
+def argv_part(service: str) -> str:
+    """What identifies a child of `samlad up` by its command line."""
+    return "nats-server" if service == "nats" else f"serve {service} "
+
+
+@dataclass
+class Kill:
+    """SIGKILL of ``services`` at once (``nats`` for the nats-server); ``abandon``: of one
+    service stopped while holding fetched messages."""
+
+    services: tuple[str, ...]
+    abandon: bool = False
+
+    @property
+    def name(self) -> str:
+        return f"kill {'+'.join(self.services)}" + (" (abandoning)" if self.abandon else "")
+
+    async def inject(self, target: Target) -> str:
+        samlad = target.samlad
+        held = 0
+        for service in self.services:
+            pid = samlad.child_pid(argv_part(service))
+            if self.abandon:
+                held += await _stopped_holding(samlad, service, pid)
+            os.kill(pid, signal.SIGKILL)
+        await asyncio.to_thread(_restarted, samlad, set(self.services))
+        return f"{held} fetched and abandoned" if self.abandon else "restarted"
+
+
+def _restarted(samlad: RunningSamlad, services: set[str]) -> None:
+    """Until the supervisor said ``<service> restarted`` of each, in whatever order."""
+    deadline = time.monotonic() + RESTARTED_WITHIN_SECONDS
+    waiting = {f"{service} restarted" for service in services}
+    while waiting:
+        waiting.discard(samlad.wait_for_line("", timeout=deadline - time.monotonic()))
+
+
+async def _stopped_holding(samlad: RunningSamlad, service: str, pid: int) -> int:
+    """``service`` stopped (SIGSTOP) holding fetched, unacknowledged messages; how many
+    (0 if that was not seen within the bound).
+
+    Stopped, the process still has pull requests waiting at the server, which delivers
+    new messages to it until they expire; resumed for a moment, it asks again.
+    """
+    deadline = time.monotonic() + ABANDON_WITHIN_SECONDS
+    async with unacked_probe(samlad, service) as unacked:
+        while time.monotonic() < deadline:
+            os.kill(pid, signal.SIGSTOP)
+            pull_expires = time.monotonic() + PULL_EXPIRES_SECONDS
+            while time.monotonic() < min(pull_expires, deadline):
+                held = await unacked()
+                if held:
+                    return held
+                await asyncio.sleep(PROBE_PAUSE_SECONDS)
+            os.kill(pid, signal.SIGCONT)
+            await asyncio.sleep(PROBE_PAUSE_SECONDS)  # pacing: it pulls again meanwhile
+    return 0
+
+
+@dataclass
+class StoreOutage:
+    name: str = "store outage"
+
+    async def inject(self, target: Target) -> str:
+        if target.backend == "postgres":
+            terminated = await _terminate(target)
+            assert terminated, "no connection of the deployment was terminated"
+            return f"{terminated} connections terminated in {TERMINATE_FOR_SECONDS:.0f} s"
+        stores = target.samlad.data_dir / "stores"
+        await asyncio.gather(
+            *(
+                asyncio.to_thread(_hold_write_lock, str(stores / f"{name}.sqlite"))
+                for name in LOCKED_STORES
+            )
+        )
+        return f"write lock of {', '.join(LOCKED_STORES)} held {LOCK_HOLD_SECONDS:.0f} s"
+
+
+def _hold_write_lock(path: str) -> None:
+    """Another process's writer holding the lock, as long as the fault lasts."""
+    connection = sqlite3.connect(path, timeout=30, isolation_level=None)
+    try:
+        connection.execute("BEGIN EXCLUSIVE")
+        time.sleep(LOCK_HOLD_SECONDS)  # the fault's length, not a wait for a condition
+        connection.execute("ROLLBACK")
+    finally:
+        connection.close()
+
+
+async def _terminate(target: Target) -> int:
+    end = time.monotonic() + TERMINATE_FOR_SECONDS
+    terminated = 0
+    while time.monotonic() < end:
+        terminated += await asyncio.to_thread(
+            _terminate_once, target.database_url, target.application_name
+        )
+        await asyncio.sleep(TERMINATE_PAUSE_SECONDS)
+    return terminated
+
+
+def _terminate_once(url: str, application_name: str) -> int:
+    with psycopg.connect(url, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE application_name = %s AND pid <> pg_backend_pid()",
+            (application_name,),
+        ).fetchall()
+    return len(rows)
+
+
+@dataclass
+class Purge:
+    """The coordination stopped, ``agency``'s messages purged, among them some stored
+    once no pull of the coordination was waiting: never delivered, so a gap."""
+
+    agency: str = "kommun"
+
+    @property
+    def name(self) -> str:
+        return f"purge {self.agency}"
+
+    async def inject(self, target: Target) -> str:
+        coordination = target.samlad.child_pid(argv_part("coordination"))
+        async with operator(target.samlad) as js:
+            os.kill(coordination, signal.SIGSTOP)
+            try:
+
+                async def no_pull_waiting() -> bool:
+                    return not await coordination_pulls_waiting(js)
+
+                await _until(no_pull_waiting, PUBLISHED_WITHIN_SECONDS)
+                before = await stored(js, self.agency)
+
+                async def more_stored() -> bool:
+                    return await stored(js, self.agency) >= before + PURGE_AFTER_MESSAGES
+
+                await _until(more_stored, PUBLISHED_WITHIN_SECONDS)
+                unread = await stored(js, self.agency) - before
+                purged = await purge(js, self.agency)
+            finally:
+                os.kill(coordination, signal.SIGCONT)
+        assert unread >= PURGE_AFTER_MESSAGES, f"{self.agency} published too little"
+        return f"{purged} messages purged, {unread} of them never delivered to the coordination"
