@@ -20,7 +20,7 @@ from domain.case.identity import SAMLAD_NS
 from domain.case.policy import RulePolicy
 from domain.errors import InvalidTimeError
 
-__all__ = ["POLICY_LOG_ID", "PolicyLog", "PolicyVersion", "in_force"]
+__all__ = ["DEFAULT_VERSION", "POLICY_LOG_ID", "PolicyLog", "PolicyVersion", "in_force"]
 
 POLICY_LOG_ID = uuid5(SAMLAD_NS, "rule-policy")
 """The one policy log of a deployment (``uuid5(SAMLAD_NS, "rule-policy")``)."""

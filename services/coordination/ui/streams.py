@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from litestar import Request, Router, get
-from litestar.exceptions import NotAuthorizedException
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.params import FromPath, FromQuery
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
@@ -26,6 +26,8 @@ def _require(viewers: Viewers, request: AnyRequest) -> Viewer:
     viewer = viewers.of(request)
     if viewer is None:
         raise NotAuthorizedException("logga in först")
+    if not viewer.reads_cases:
+        raise PermissionDeniedException("styrelsen läser inga ärenden")
     return viewer
 
 
