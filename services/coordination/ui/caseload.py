@@ -6,10 +6,14 @@ event store, so the list stays cheap however many events are stored.
 
 from __future__ import annotations
 
+from collections import Counter
+from datetime import UTC, datetime
+
 import msgspec
 
 from domain.agencies import Agency
 from services.coordination.application import CoordinationApplication
+from services.coordination.early_warning import get_early_warnings
 from services.coordination.queries import (
     get_caseload,
     get_caseload_marker,
@@ -39,6 +43,7 @@ class CaseRow(msgspec.Struct, frozen=True, kw_only=True):
     lead: str | None
     open_alerts: int
     rules: list[str]
+    early_warnings: int
     facts: int
     exited: str | None
     last_effective_at: str | None
@@ -51,7 +56,8 @@ def _split(text: str | None) -> list[str]:
 
 
 def caseload(
-    app: CoordinationApplication, viewer: Viewer, where: CaseloadFilter, limit: int = PAGE
+    app: CoordinationApplication, viewer: Viewer, where: CaseloadFilter, limit: int = PAGE,
+    *, now: datetime | None = None,
 ) -> list[CaseRow]:
     """Cases for ``viewer`` that pass ``where``: open alerts first, then the latest.
 
@@ -64,13 +70,17 @@ def caseload(
         kommun_sees_enrolled=viewer.agency is Agency.KOMMUN, kommun=where.kommun,
         agency=where.agency or None, rule=where.rule or None, limit=limit,
     )
-    rules = get_open_rules(app, [row["case_id"] for row in rows])
+    case_ids = [row["case_id"] for row in rows]
+    rules = get_open_rules(app, case_ids)
+    early = Counter(row["case_id"] for row in get_early_warnings(
+        app, now or datetime.now(UTC), case_ids=case_ids))
     return [
         CaseRow(
             person_ref=row["person_ref"], kommun=row["kommun"],
             agencies=_split(row["agencies"]), active_agencies=_split(row["active_agencies"]),
             lead=row["lead"], open_alerts=row["open_alerts"] or 0,
-            rules=rules.get(row["case_id"], []), facts=row["facts"] or 0,
+            rules=rules.get(row["case_id"], []), early_warnings=early[row["case_id"]],
+            facts=row["facts"] or 0,
             exited=row["exited"], last_effective_at=row["last_effective_at"],
         )
         for row in rows

@@ -12,7 +12,7 @@ import msgspec
 import structlog
 from litestar import Request, Router, get, post
 from litestar.enums import RequestEncodingType
-from litestar.exceptions import NotAuthorizedException
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 
@@ -45,9 +45,12 @@ def page_router(
         viewer = viewers.of(request)
         if viewer is None:
             return Redirect(path="/ui/login")
+        if not viewer.reads_cases:
+            return Redirect(path="/ui/regler")
         where = CaseloadFilter(kommun=kommun or "", rule=rule or "", agency=agency or "")
         return Template(template_name="caseload.html", context={
-            "viewer": viewer, "where": where, "rows": caseload(app, viewer, where),
+            "viewer": viewer, "where": where,
+            "rows": caseload(app, viewer, where, now=pages.clock()),
             "kommuner": kommuner(app), "message": message,
             "live_query": request.url.query,
         })
@@ -59,8 +62,11 @@ def page_router(
     ) -> Redirect:
         # POST, so a personnummer never lands in a URL, a log line or the browser history;
         # it is turned into the reference here and forgotten.
-        if viewers.of(request) is None:
+        viewer = viewers.of(request)
+        if viewer is None:
             raise NotAuthorizedException("logga in först")
+        if not viewer.reads_cases:
+            raise PermissionDeniedException("styrelsen läser inga ärenden")
         text = data.query.strip().lower()
         if not PERSON_REF.match(text):
             try:
@@ -76,6 +82,8 @@ def page_router(
         viewer = viewers.of(request)
         if viewer is None:
             return Redirect(path="/ui/login")
+        if not viewer.reads_cases:
+            raise PermissionDeniedException("styrelsen läser inga ärenden")
         page = pages.build(person_ref, viewer)
         # Every read of a case by a person is logged: who, when and which case.
         log.info("case_read", what="ui", subject=viewer.subject, agency=viewer.agency,

@@ -52,7 +52,7 @@ def stream_router(
         where = CaseloadFilter(kommun=kommun or "", rule=rule or "", agency=agency or "")
 
         async def fragment() -> tuple[str, str]:
-            rows = await asyncio.to_thread(caseload, app, viewer, where)
+            rows = await asyncio.to_thread(caseload, app, viewer, where, now=pages.clock())
             html = _render(request, "_caseload_rows.html",
                            {"viewer": viewer, "where": where, "rows": rows})
             return html, "Ärendelistan är uppdaterad."
