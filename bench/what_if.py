@@ -55,14 +55,17 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="bench.what_if", description=__doc__)
     parser.add_argument("--persons", type=int, default=500)
     parser.add_argument("--rule", action="append", default=None)
+    parser.add_argument("--data-dir", type=Path,
+                        help="keep the demo here, and reuse it if it is already there")
     args = parser.parse_args(argv)
     rules = args.rule or ["hand_off_answer_days=3"]
     configure_logging("WARNING", json=False)
     load = " ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"what-if benchmark: {args.persons} persons, load average {load}", flush=True)
     with tempfile.TemporaryDirectory(prefix="samlad-bench-") as tmp:
-        data_dir = Path(tmp) / "data"
-        demo_data_dir(data_dir, args.persons)
+        data_dir = args.data_dir or Path(tmp) / "data"
+        if not (data_dir / "stores" / "coordination.sqlite").exists():
+            demo_data_dir(data_dir, args.persons)
         command = [sys.executable, "-m", "services.cli.main", "audit", "what-if",
                    "--data-dir", str(data_dir), *(f"--rule={rule}" for rule in rules)]
         started = time.perf_counter()

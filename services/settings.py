@@ -37,6 +37,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # The UI's pick-an-agency login is for development only: in production the
     # organisation's identity provider issues the tokens (SAMLAD_DEV_LOGIN=0).
     dev_login: bool = True
+    # How often the deadline reviewer learns the early warning's norms again (seconds):
+    # a norm is counted in days, so half a minute late is on time.
+    early_warning_seconds: float = 30.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -59,6 +62,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "log_json": env.get("SAMLAD_LOG_FORMAT", "json") == "json",
             "traces_exporter": env.get("OTEL_TRACES_EXPORTER") or None,
             "dev_login": env.get("SAMLAD_DEV_LOGIN", "1") != "0",
+            "early_warning_seconds": float(env.get("SAMLAD_EARLY_WARNING_SECONDS", "30")),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

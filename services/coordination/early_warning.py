@@ -2,11 +2,12 @@
 that pass them before their deadline.
 
 ``refresh`` is the deadline reviewer's (one owner, ADR 0011), every
-``REFRESH_SECONDS``, never a request's: it reads every wait of ``wait_index``, lets the
-domain learn the norms (domain/case/waits.py) under the policy in force, and keeps the
-norms and each waiting hand-off's or intervention's early warning (with the instant it
-warns and the rule's deadline) in two read models. A read then only asks which warnings
-are in their window at its ``now``: cheap, and the same on every replica.
+``Settings.early_warning_seconds`` (30 s), never a request's: it reads every wait of
+``wait_index``, lets the domain learn the norms (domain/case/waits.py) under the policy
+in force, and keeps the norms and each waiting hand-off's or intervention's early
+warning (with the instant it warns and the rule's deadline) in two read models. A read
+then only asks which warnings are in their window at its ``now``: cheap, and the same on
+every replica.
 """
 
 from __future__ import annotations
@@ -21,10 +22,6 @@ from services.coordination.application import CoordinationApplication
 from services.coordination.queries import Row, read_models
 from services.coordination.read_model import instant, parse_instant
 from services.coordination.waits import EARLY_WARNINGS, NORMS
-
-REFRESH_SECONDS = 30.0
-"""How often the reviewer learns the norms again. A norm is counted in days, so a
-warning that appears half a minute late is on time."""
 
 
 def _wait(row: Row) -> Wait:

@@ -80,7 +80,8 @@ def coordination_workers(
         # The same owner learns the early warning's norms again now and then.
         learned_at: float | None = None
         while not stop.is_set():
-            if learned_at is None or time.monotonic() - learned_at >= early_warning.REFRESH_SECONDS:
+            since = None if learned_at is None else time.monotonic() - learned_at
+            if since is None or since >= settings.early_warning_seconds:
                 learned_at = time.monotonic()
                 warnings = await asyncio.to_thread(early_warning.refresh, application, clock())
                 log.info("early_warnings_refreshed", warnings=warnings)

@@ -7,13 +7,11 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 from litestar.testing import AsyncTestClient
 
 from adapters.auth.testing import auth_headers
 from adapters.nats.testing import new_person_ref, running_nats
 from contracts.common import HandOffAccepted, HandOffRequested
-from services.coordination import early_warning
 from services.coordination.service import create_app
 from services.settings import Settings
 
@@ -101,12 +99,11 @@ async def test_the_board_changes_the_policy_and_the_history_shows_what_was_in_fo
 
 async def test_a_hand_off_waiting_longer_than_its_pair_usually_takes_gets_an_early_warning(
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(early_warning, "REFRESH_SECONDS", 0.1)
     clock = [START + timedelta(days=11.5)]  # the waiting hand-off is 1.5 days old
     async with running_nats(tmp_path) as nats:
-        settings = Settings(data_dir=tmp_path, nats_url=nats.url, log_json=False)
+        settings = Settings(data_dir=tmp_path, nats_url=nats.url, log_json=False,
+                            early_warning_seconds=0.1)
         kommun = auth_headers(settings, "kommun")
         async with AsyncTestClient(create_app(settings, clock=lambda: clock[0])) as client:
             # Five answered kommun→AF hand-offs, each within a day: the pair's norm.
