@@ -72,8 +72,11 @@ class Agencies:
             "to_agency": receiver, "reason": reason, "effective_at": days_ago(days),
         })["ids"]["hand_off_id"])
 
-    def accept(self, ref: str, receiver: str, hand_off_id: str) -> None:
-        """Accept once the hand-off has reached the receiver (it travels over NATS)."""
+    def accept(
+        self, ref: str, receiver: str, hand_off_id: str, days: int | None = None
+    ) -> None:
+        """Accept once the hand-off has reached the receiver (it travels over NATS),
+        ``days`` ago (now when None)."""
         url = f"{self.samlad.urls[receiver]}/persons/{ref}"
         deadline = time.monotonic() + 15.0
         while time.monotonic() < deadline:
@@ -81,7 +84,8 @@ class Agencies:
             if response.status_code == 200 and hand_off_id in response.json().get(
                 "incoming_hand_offs", {}
             ):
-                self.post(receiver, f"/persons/{ref}/hand-offs/{hand_off_id}/accept", {})
+                body = {} if days is None else {"effective_at": days_ago(days)}
+                self.post(receiver, f"/persons/{ref}/hand-offs/{hand_off_id}/accept", body)
                 return
             time.sleep(0.05)  # polling a condition with a deadline, not waiting blindly
         raise TimeoutError(f"hand-off {hand_off_id} never reached {receiver}")
