@@ -41,7 +41,8 @@ def demo_data_dir(data_dir: Path, persons: int) -> None:
         urls = running.wait_until_up().urls
         ports = {name: urlsplit(url).port or 0 for name, url in urls.items() if name != "nats"}
         settings = msgspec.structs.replace(
-            Settings(data_dir=data_dir), ports=ports, nats_url=urls.get("nats"))
+            Settings(data_dir=data_dir), ports=ports, nats_url=urls.get("nats")
+        )
         load_demo(settings, persons)
         deadline = time.monotonic() + SETTLE_SECONDS
         while not demo_settled(data_dir, settings) and time.monotonic() < deadline:
@@ -55,8 +56,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="bench.what_if", description=__doc__)
     parser.add_argument("--persons", type=int, default=500)
     parser.add_argument("--rule", action="append", default=None)
-    parser.add_argument("--data-dir", type=Path,
-                        help="keep the demo here, and reuse it if it is already there")
+    parser.add_argument(
+        "--data-dir", type=Path, help="keep the demo here, and reuse it if it is already there"
+    )
     args = parser.parse_args(argv)
     rules = args.rule or ["hand_off_answer_days=3"]
     configure_logging("WARNING", json=False)
@@ -66,18 +68,28 @@ def main(argv: list[str] | None = None) -> None:
         data_dir = args.data_dir or Path(tmp) / "data"
         if not (data_dir / "stores" / "coordination.sqlite").exists():
             demo_data_dir(data_dir, args.persons)
-        command = [sys.executable, "-m", "services.cli.main", "audit", "what-if",
-                   "--data-dir", str(data_dir), *(f"--rule={rule}" for rule in rules)]
+        command = [
+            sys.executable,
+            "-m",
+            "services.cli.main",
+            "audit",
+            "what-if",
+            "--data-dir",
+            str(data_dir),
+            *(f"--rule={rule}" for rule in rules),
+        ]
         started = time.perf_counter()
-        done = subprocess.run(command, env=clean_env(), capture_output=True, text=True,
-                              check=False)
+        done = subprocess.run(command, env=clean_env(), capture_output=True, text=True, check=False)
         seconds = time.perf_counter() - started
     print(done.stdout, end="")
     if done.returncode:
         print(done.stderr, end="")
-    print(f"  samlad audit what-if {' '.join(rules)}   {seconds:5.2f} s (exit "
-          f"{done.returncode})   target < {TARGET_SECONDS:.0f} s: "
-          f"{seconds / TARGET_SECONDS:.2f}×", flush=True)
+    print(
+        f"  samlad audit what-if {' '.join(rules)}   {seconds:5.2f} s (exit "
+        f"{done.returncode})   target < {TARGET_SECONDS:.0f} s: "
+        f"{seconds / TARGET_SECONDS:.2f}×",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

@@ -42,8 +42,12 @@ def case_histories(app: CoordinationApplication, progress: Progress) -> list[lis
 
 
 def what_if(
-    app: CoordinationApplication, changes: Mapping[str, int], until: datetime,
-    *, reading: Progress | None = None, replaying: Progress | None = None,
+    app: CoordinationApplication,
+    changes: Mapping[str, int],
+    until: datetime,
+    *,
+    reading: Progress | None = None,
+    replaying: Progress | None = None,
 ) -> WhatIf:
     """The comparison of the policy in force at ``until`` with it changed by ``changes``
     (``InvalidPolicyError`` for an unknown threshold or a value out of range)."""
@@ -64,8 +68,11 @@ def _days(value: float | None) -> str:
 
 def format_report(report: WhatIf) -> str:
     """The comparison as a plain-text table, one row per rule."""
-    changed = [f"{name} {report.current[name]} → {report.proposed[name]}"
-               for name in report.current if report.current[name] != report.proposed[name]]
+    changed = [
+        f"{name} {report.current[name]} → {report.proposed[name]}"
+        for name in report.current
+        if report.current[name] != report.proposed[name]
+    ]
     lines = [
         f"what-if over {report.cases} cases, {report.facts} facts, {report.gaps} gaps, "
         f"up to {report.until.isoformat()}",
@@ -80,6 +87,7 @@ def format_report(report: WhatIf) -> str:
             f"{row.rule:<26}{f'{row.current_days} → {row.proposed_days}':>9}"
             f"{f'{row.current_alerts} → {row.proposed_alerts}':>13}{delta:>+8}"
             f"{_days(row.days_earlier):>14}"
-            f"{f'{row.current_unalerted} → {row.proposed_unalerted}':>28}")
+            f"{f'{row.current_unalerted} → {row.proposed_unalerted}':>28}"
+        )
     lines += ["", "days earlier: mean over the gaps alerted under both (negative: later)."]
     return "\n".join(lines)

@@ -40,20 +40,31 @@ def rules_page_router(app: CoordinationApplication, viewers: Viewers, clock: Clo
         error, report, proposed = None, None, dict(current)
         if any(asked.values()):
             try:
-                changes = {name: int(value) for name, value in asked.items()
-                           if value and int(value) != current[name]}
+                changes = {
+                    name: int(value)
+                    for name, value in asked.items()
+                    if value and int(value) != current[name]
+                }
                 proposed.update(changes)
                 report = what_if(app, changes, now)
             except ValueError:
                 error = "Ange hela dagar."
             except InvalidPolicyError as invalid:
                 error = str(invalid)
-        return Template(template_name="rules.html", context={
-            "viewer": viewer, "thresholds": RULE_THRESHOLDS,
-            "early": [t for t in THRESHOLDS if t.rule == "early_warning"],
-            "in_force": in_force, "current": current, "proposed": proposed,
-            "history": list(reversed(app.policy_history())), "report": report,
-            "error": error, "rule_labels": {str(k): v for k, v in labels.RULES.items()},
-        })
+        return Template(
+            template_name="rules.html",
+            context={
+                "viewer": viewer,
+                "thresholds": RULE_THRESHOLDS,
+                "early": [t for t in THRESHOLDS if t.rule == "early_warning"],
+                "in_force": in_force,
+                "current": current,
+                "proposed": proposed,
+                "history": list(reversed(app.policy_history())),
+                "report": report,
+                "error": error,
+                "rule_labels": {str(k): v for k, v in labels.RULES.items()},
+            },
+        )
 
     return Router(path="/", route_handlers=[rules_page])

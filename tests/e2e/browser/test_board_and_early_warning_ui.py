@@ -27,8 +27,9 @@ ANSWERED = 8
 
 @pytest.fixture(scope="module")
 def samlad(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Samlad]:
-    running = Samlad(tmp_path_factory.mktemp("board") / "samlad",
-                     env=clean_env(SAMLAD_EARLY_WARNING_SECONDS="1"))
+    running = Samlad(
+        tmp_path_factory.mktemp("board") / "samlad", env=clean_env(SAMLAD_EARLY_WARNING_SECONDS="1")
+    )
     try:
         running.wait_until_up()
         yield running
@@ -49,7 +50,9 @@ def waiting(agencies: Agencies) -> str:
 
 
 def test_a_case_worker_sees_an_early_warning_on_the_case_and_in_the_caseload(
-    page: Any, samlad: Samlad, waiting: str,
+    page: Any,
+    samlad: Samlad,
+    waiting: str,
 ) -> None:
     from playwright.sync_api import expect
 
@@ -66,7 +69,9 @@ def test_a_case_worker_sees_an_early_warning_on_the_case_and_in_the_caseload(
 
 
 def test_the_board_tries_a_shorter_answer_time_on_the_history(
-    page: Any, samlad: Samlad, waiting: str,
+    page: Any,
+    samlad: Samlad,
+    waiting: str,
 ) -> None:
     from playwright.sync_api import expect
 

@@ -102,8 +102,9 @@ async def test_a_hand_off_waiting_longer_than_its_pair_usually_takes_gets_an_ear
 ) -> None:
     clock = [START + timedelta(days=11.5)]  # the waiting hand-off is 1.5 days old
     async with running_nats(tmp_path) as nats:
-        settings = Settings(data_dir=tmp_path, nats_url=nats.url, log_json=False,
-                            early_warning_seconds=0.1)
+        settings = Settings(
+            data_dir=tmp_path, nats_url=nats.url, log_json=False, early_warning_seconds=0.1
+        )
         kommun = auth_headers(settings, "kommun")
         async with AsyncTestClient(create_app(settings, clock=lambda: clock[0])) as client:
             # Five answered kommun→AF hand-offs, each within a day: the pair's norm.
