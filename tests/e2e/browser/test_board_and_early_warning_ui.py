@@ -16,6 +16,7 @@ import pytest
 
 from services.cli.testing import clean_env
 
+from .conftest import running_samlad
 from .system import Agencies, Samlad
 from .test_case_worker_ui import SCREENSHOTS, log_in, page, wait_for_case
 
@@ -27,14 +28,9 @@ ANSWERED = 8
 
 @pytest.fixture(scope="module")
 def samlad(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Samlad]:
-    running = Samlad(
-        tmp_path_factory.mktemp("board") / "samlad", env=clean_env(SAMLAD_EARLY_WARNING_SECONDS="1")
-    )
-    try:
-        running.wait_until_up()
+    data_dir = tmp_path_factory.mktemp("board") / "samlad"
+    with running_samlad(data_dir, clean_env(SAMLAD_EARLY_WARNING_SECONDS="1")) as running:
         yield running
-    finally:
-        running.stop()
 
 
 @pytest.fixture(scope="module")
