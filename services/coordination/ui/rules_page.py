@@ -1,19 +1,23 @@
 """The board's page (regler och tänk-om): the policy in force and its history, and the
 what-if replay of the real history under thresholds typed into a form.
 
-Read-only: the form is a GET (the thresholds in the URL carry no personal data, so a
-comparison can be linked and compared again); changing the policy is ``POST /rules``.
-Only the board and auditors reach it; the replay runs in a worker thread.
+The comparison form is a GET (the thresholds in the URL carry no personal data, so a
+comparison can be linked and run again). Below a comparison the board (never an
+auditor) can put the tried thresholds in force, with the decision's reference: the same
+command as ``POST /rules``. Only the board and auditors reach the page; the replay runs
+in a worker thread.
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
-from litestar import Request, Router, get
+from litestar import Request, Router, get, post
 from litestar.exceptions import PermissionDeniedException
 from litestar.response import Redirect, Template
 
+from adapters.auth.principal import Role
 from domain.case.policy import THRESHOLDS, InvalidPolicyError
 from services.audit.what_if import what_if
 from services.coordination.application import CoordinationApplication
@@ -64,7 +68,37 @@ def rules_page_router(app: CoordinationApplication, viewers: Viewers, clock: Clo
                 "report": report,
                 "error": error,
                 "rule_labels": {str(k): v for k, v in labels.RULES.items()},
+                "decides": viewer.role == Role.BOARD,
+                "decided": request.query_params.get("beslut"),
             },
         )
 
-    return Router(path="/", route_handlers=[rules_page])
+    @post("/ui/regler/beslut", include_in_schema=False)
+    async def decide(request: AnyRequest) -> Redirect:
+        viewer = viewers.of(request)
+        if viewer is None:
+            return Redirect(path="/ui/login")
+        if viewer.role != Role.BOARD:
+            raise PermissionDeniedException("bara styrelsen beslutar om regelverket")
+        form = await request.form()
+        current = app.policy_in_force().policy.thresholds()
+        try:
+            asked = {t.name: int(str(form.get(t.name, current[t.name]))) for t in RULE_THRESHOLDS}
+        except ValueError:
+            return Redirect(path="/ui/regler?beslut=ogiltigt", status_code=303)
+        changes = {name: value for name, value in asked.items() if value != current[name]}
+        if not changes:
+            return Redirect(path="/ui/regler?beslut=oforandrat", status_code=303)
+        try:
+            version = await asyncio.to_thread(
+                app.change_policy,
+                changes,
+                changed_by=viewer.subject,
+                reason=str(form.get("reason", "")).strip(),
+                now=clock(),
+            )
+        except InvalidPolicyError:
+            return Redirect(path="/ui/regler?beslut=ogiltigt", status_code=303)
+        return Redirect(path=f"/ui/regler?beslut={version.version}", status_code=303)
+
+    return Router(path="/", route_handlers=[rules_page, decide])

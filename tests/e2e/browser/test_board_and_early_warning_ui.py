@@ -64,7 +64,7 @@ def test_a_case_worker_sees_an_early_warning_on_the_case_and_in_the_caseload(
     expect(page.locator(f"tr[data-ref='{waiting}']")).to_contain_text("1 tidig signal")
 
 
-def test_the_board_tries_a_shorter_answer_time_on_the_history(
+def test_the_board_tries_a_shorter_answer_time_on_the_history_then_decides_it(
     page: Any,
     samlad: Samlad,
     waiting: str,
@@ -86,6 +86,11 @@ def test_the_board_tries_a_shorter_answer_time_on_the_history(
     expect(row).to_contain_text("5 → 2")
     expect(row.locator("td.alerts")).to_have_text(re.compile(r"^0 → [1-9]"))
     page.screenshot(path=str(SCREENSHOTS / "what-if.png"), full_page=True)
+
+    page.get_by_label("Beslut (paragraf, datum)").fill("Styrelsebeslut 2026-12-02 § 4")
+    page.get_by_role("button", name="Besluta de prövade gränserna").click()
+    expect(page.get_by_role("heading", name="Regelverket som gäller (version 1)")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Styrelsebeslut 2026-12-02 § 4")
 
     # The board reads no case.
     assert page.goto(f"{samlad.ui}/cases/{'p' + 'a' * 26}").status == 403
