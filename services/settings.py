@@ -45,6 +45,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # Where each agency's service answers (SAMLAD_AGENCY_URLS, "kommun=http://…,af=…"):
     # the coordination UI asks the viewer's own agency for its display names.
     agency_urls: dict[str, str] = msgspec.field(default_factory=dict)
+    # How often the deadline reviewer learns the early warning's norms again (seconds):
+    # a norm is counted in days, so half a minute late is on time.
+    early_warning_seconds: float = 30.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -71,6 +74,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "traces_exporter": env.get("OTEL_TRACES_EXPORTER") or None,
             "dev_login": env.get("SAMLAD_DEV_LOGIN", "1") != "0",
             "agency_urls": _url_list(env.get("SAMLAD_AGENCY_URLS", "")),
+            "early_warning_seconds": float(env.get("SAMLAD_EARLY_WARNING_SECONDS", "30")),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

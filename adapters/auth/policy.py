@@ -26,6 +26,8 @@ class Access(StrEnum):
     CASE = "case"  # reads the shared case, its timeline, the caseload and alerts
     OPS = "ops"  # operational views of the coordination service
     AUDIT = "audit"  # the auditor's views: indicators, access log, a case as of a date
+    RULES = "rules"  # the rule policy in force and its history: no personal data
+    POLICY = "policy"  # changing the rule policy: the förbund board's decision
     NONE = "none"  # no one: a write on coordination outside the UI
 
 
@@ -43,15 +45,21 @@ RULES: dict[Access, dict[Role, Reach]] = {
                   Role.AUDITOR: Reach.ANY, Role.SYSTEM: Reach.ANY},
     Access.OPS: {Role.AUDITOR: Reach.ANY, Role.SYSTEM: Reach.ANY},
     Access.AUDIT: {Role.AUDITOR: Reach.ANY},
+    Access.RULES: {Role.CASE_WORKER: Reach.ANY, Role.COORDINATOR: Reach.ANY,
+                   Role.AUDITOR: Reach.ANY, Role.SYSTEM: Reach.ANY, Role.BOARD: Reach.ANY},
+    Access.POLICY: {Role.BOARD: Reach.ANY},
     Access.NONE: {},
 }
-"""Auditors read only (no COMMAND), and only the shared side (no agency RECORD)."""
+"""Auditors read only (no COMMAND), and only the shared side (no agency RECORD). The
+board reads and changes the rule policy and reads no case."""
 
 _OPEN = re.compile(
     r"^/(health|ready|metrics|schema(/.*)?|swagger(/.*)?|contracts(/.*)?|favicon\.ico|ui/static/.*)$"
 )
 _UI = re.compile(r"^/ui(/.*)?$")
 _AUDIT = re.compile(r"^/(audit(/.*)?|cases/[^/]+/as-of)$")
+_RULES = re.compile(r"^/rules(/.*)?$")
+_OPS = re.compile(r"^/ops/.*$")
 _SAFE = frozenset({"GET", "HEAD"})
 
 
@@ -63,15 +71,17 @@ def access_of(service: str, method: str, path: str) -> Access:
     """
     if _OPEN.match(path):
         return Access.OPEN
-    if service == COORDINATION:
-        if _UI.match(path):
-            return Access.UI
-        if path.startswith("/ops/"):
-            return Access.OPS
-        if _AUDIT.match(path):
-            return Access.AUDIT
-        return Access.CASE if method.upper() in _SAFE else Access.NONE
-    return Access.RECORD if method.upper() in _SAFE else Access.COMMAND
+    safe = method.upper() in _SAFE
+    if service != COORDINATION:
+        return Access.RECORD if safe else Access.COMMAND
+    by_path = (
+        (_UI, Access.UI, Access.UI), (_OPS, Access.OPS, Access.OPS),
+        (_AUDIT, Access.AUDIT, Access.AUDIT), (_RULES, Access.RULES, Access.POLICY),
+    )
+    for pattern, read, write in by_path:
+        if pattern.match(path):
+            return read if safe else write
+    return Access.CASE if safe else Access.NONE
 
 
 class Decision(StrEnum):

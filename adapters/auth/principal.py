@@ -11,11 +11,13 @@ class Role(StrEnum):
     CASE_WORKER = "handlaggare"
     COORDINATOR = "samordnare"
     AUDITOR = "auditor"
+    BOARD = "styrelse"  # the samordningsförbund's board: decides the rule policy
     SYSTEM = "system"
 
 
 class Principal(msgspec.Struct, frozen=True, kw_only=True):
-    """``agency`` is one of kommun, af, fk, region (None for auditors of the förbund)."""
+    """``agency`` is one of kommun, af, fk, region (None for the förbund's auditors and
+    board)."""
 
     subject: str
     agency: str | None

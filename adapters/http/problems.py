@@ -11,6 +11,8 @@ from litestar.plugins.problem_details import (
 )
 
 from domain.agency.errors import AgencyRuleViolation, Conflict, NotFound
+from domain.case.policy import InvalidPolicyError
+from domain.errors import InvalidTimeError
 
 _PROBLEM_BASE = "https://samlad.se/problems/"
 
@@ -48,12 +50,21 @@ def _stale(exc: Stale) -> ProblemDetailsException:
     )
 
 
+def _invalid_input(exc: InvalidPolicyError | InvalidTimeError) -> ProblemDetailsException:
+    return ProblemDetailsException(
+        status_code=422, type_=_PROBLEM_BASE + "invalid-input",
+        title="The input breaks a rule of the shared case", detail=str(exc),
+    )
+
+
 def problem_details_plugin() -> ProblemDetailsPlugin:
     """Every HTTP error, validation included, answers as application/problem+json."""
     return ProblemDetailsPlugin(
         ProblemDetailsConfig(
             enable_for_all_http_exceptions=True,
             exception_to_problem_detail_map={AgencyRuleViolation: _rule_violation,
-                                             Stale: _stale},
+                                             Stale: _stale,
+                                             InvalidPolicyError: _invalid_input,
+                                             InvalidTimeError: _invalid_input},
         )
     )

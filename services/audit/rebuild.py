@@ -90,6 +90,8 @@ def replay_case(events: Sequence[Any], app: Any) -> tuple[Case, list[Change]]:
 
 def rebuild_into(live: Any, fresh: Any) -> tuple[int, int]:
     """Replay every case of ``live`` into the empty store of ``fresh``."""
+    # The deadline rows follow the policy in force (a change reviewed every open case).
+    live.refresh_policy()
     cases = events = 0
     batch: list[Any] = []
     changes: list[Change] = []

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from adapters.nats.server import free_port
-from services.settings import SERVICES
+from services.settings import SERVICES, Settings
 
 START_TIMEOUT_SECONDS = 90.0
 STOP_TIMEOUT_SECONDS = 45.0
@@ -112,3 +112,44 @@ class RunningSamlad:
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait()
+
+
+AGENCY_STORES = ("kommun", "af", "fk", "region")
+
+
+def _outboxes_caught_up(data_dir: Path) -> bool:
+    import sqlite3
+
+    for agency in AGENCY_STORES:
+        with sqlite3.connect(data_dir / "stores" / f"{agency}.sqlite") as db:
+            last = db.execute("SELECT MAX(rowid) FROM stored_events").fetchone()[0] or 0
+            row = db.execute(
+                "SELECT notification_id FROM tracking WHERE application_name = 'outbox'"
+            ).fetchone()
+        if (row[0] if row else 0) < last:
+            return False
+    return True
+
+
+async def _consumers_caught_up(settings: Settings) -> bool:
+    from adapters.nats.connection import connect
+    from adapters.nats.names import EVENTS_STREAM, coordination_consumer
+
+    client = await connect(settings.nats, "admin")
+    try:
+        js = client.jetstream()
+        for partition in range(settings.partitions):
+            info = await js.consumer_info(EVENTS_STREAM, coordination_consumer(partition))
+            if info.num_pending or info.num_ack_pending:
+                return False
+        return True
+    finally:
+        await client.close()
+
+
+def demo_settled(data_dir: Path, settings: Settings) -> bool:
+    """Whether every agency's outbox has published all it stored (SQLite data dir) and
+    every coordination partition has applied all that was published."""
+    import asyncio
+
+    return _outboxes_caught_up(data_dir) and asyncio.run(_consumers_caught_up(settings))

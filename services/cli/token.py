@@ -19,7 +19,8 @@ def add_parser(commands: Any) -> None:
     sub = token.add_subparsers(dest="token_command", required=True)
     issue = sub.add_parser("issue", help="print a signed token for an agency and role")
     issue.add_argument("--agency", choices=AGENCIES,
-                       help="the agency the caller works for (omit for a förbund auditor)")
+                       help="the agency the caller works for (omit for the förbund's "
+                       "auditor or board, role styrelse)")
     issue.add_argument("--role", required=True, choices=[str(r) for r in Role])
     issue.add_argument("--subject", help="who the token names (default: dev-<agency>-<role>)")
     issue.add_argument("--ttl-hours", type=float, default=8.0)

@@ -13,25 +13,44 @@ a snapshot and the events after it. Readers get private copies from the reposito
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 from uuid import UUID
 
+import msgspec
 from eventsourcing.application import AggregateNotFoundError, Repository
 from eventsourcing.persistence import RecordConflictError, Tracking
 
 from adapters.store.application import StoredApplication
-from adapters.store.read_models import Change, ReadModelRecorder
+from adapters.store.read_models import Change, ReadModelRecorder, Upsert
 from domain.case.aggregate import Case
 from domain.case.facts import Fact
 from domain.case.policy import RulePolicy
+from domain.case.policy_log import (
+    DEFAULT_VERSION,
+    POLICY_LOG_ID,
+    PolicyLog,
+    PolicyVersion,
+    in_force,
+)
 from services.coordination.case_cache import CACHED_CASES, CaseCache
 from services.coordination.case_locks import CaseLocks
-from services.coordination.read_model import changes_for, instant, partition_applied
+from services.coordination.read_model import (
+    DEADLINES,
+    changes_for,
+    instant,
+    partition_applied,
+)
 
 SNAPSHOT_EVERY = 200
 """Case events between snapshots: a cold load folds at most this many events after one."""
+
+POLICY_REFRESH_SECONDS = 2.0
+"""How stale a writer's copy of the policy in force may get: a change made on another
+replica reaches this one's partition consumers within this time (ADR 0018)."""
 
 
 class CoordinationApplication(StoredApplication):
@@ -44,7 +63,12 @@ class CoordinationApplication(StoredApplication):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.policy = policy or RulePolicy()
+        # The policy in force is the stored PolicyLog's latest version; ``policy`` is the
+        # fallback while none is stored (defaults, or a test's own thresholds).
+        self.fallback_policy = policy or RulePolicy()
+        self.policy = self.fallback_policy
+        self._policy_read_at: float | None = None
+        self._policy_change = threading.Lock()
         self.case_locks = CaseLocks()
         self.cases = CaseCache(cached_cases)
         # Called after each commit (from the committing thread): wakes the alert outbox
@@ -74,6 +98,71 @@ class CoordinationApplication(StoredApplication):
             return self.get_case(person_ref)
         except AggregateNotFoundError:
             return None
+
+    # -- the rule policy (regelverket) ---------------------------------------------------
+
+    def policy_log(self) -> PolicyLog | None:
+        """The stored history of the policy, None before the first change."""
+        try:
+            log: object = self.repository.get(POLICY_LOG_ID)
+        except AggregateNotFoundError:
+            return None
+        assert isinstance(log, PolicyLog)
+        return log
+
+    def policy_versions(self) -> tuple[PolicyVersion, ...]:
+        """Every stored version, oldest first (the defaults, version 0, are not stored)."""
+        log = self.policy_log()
+        return log.versions if log is not None else ()
+
+    def policy_history(self) -> tuple[PolicyVersion, ...]:
+        """Version 0 (the fallback policy, in force before any change), then every change."""
+        base = msgspec.structs.replace(DEFAULT_VERSION, policy=self.fallback_policy)
+        return (base, *self.policy_versions())
+
+    def policy_in_force(self, at: datetime | None = None) -> PolicyVersion:
+        """The version in force at ``at`` (now when None)."""
+        history = self.policy_history()
+        found = in_force(history[1:], at)
+        return history[0] if found.version == 0 else found
+
+    def refresh_policy(self) -> RulePolicy:
+        """Read the policy in force from the store (another replica may have changed it)."""
+        self.policy = self.policy_in_force().policy
+        self._policy_read_at = time.monotonic()
+        return self.policy
+
+    def _fresh_policy(self) -> RulePolicy:
+        read_at = self._policy_read_at
+        if read_at is None or time.monotonic() - read_at >= POLICY_REFRESH_SECONDS:
+            return self.refresh_policy()
+        return self.policy
+
+    def change_policy(
+        self, thresholds: Mapping[str, int], *, changed_by: str, reason: str, now: datetime
+    ) -> PolicyVersion:
+        """Put a new policy in force (the board's decision), as an event.
+
+        In the same transaction every open case's deadline is set to ``now``: the deadline
+        reviewer (one owner, ADR 0011) reviews each again under the new thresholds, so
+        alerts rise or fall at once instead of at the old deadlines.
+        """
+        with self._policy_change:
+            log = self.policy_log() or PolicyLog()
+            version = log.change(thresholds, changed_at=now, changed_by=changed_by,
+                                 reason=reason)
+            rows = self.process_recorder.query(  # type: ignore[attr-defined]
+                "SELECT case_id FROM {case_index} WHERE exited IS NULL", [])
+            requeued: list[Change] = [
+                Upsert(DEADLINES.name, {"case_id": row["case_id"], "due_at": instant(now)})
+                for row in rows
+            ]
+            self.save_processed(None, log, read_models=requeued)
+            self.policy = version.policy
+            self._policy_read_at = time.monotonic()
+        return version
+
+    # -- facts and deadlines ---------------------------------------------------------------
 
     def ingest(
         self,
@@ -135,6 +224,9 @@ class CoordinationApplication(StoredApplication):
         if not rows:
             return 0
         case_ids = [UUID(row["case_id"]) for row in rows]
+        # Read the policy afresh: a change requeues every case, and each must be reviewed
+        # under the new thresholds, whichever replica made the change.
+        self.refresh_policy()
         with self.case_locks.hold(case_ids):
             cases = []
             try:
@@ -191,10 +283,11 @@ class CoordinationApplication(StoredApplication):
     ) -> None:
         changes: list[Change] = list(extra)
         saved: list[Any] = []
+        policy = self._fresh_policy()
         for case in cases:
-            case.review(now, self.policy)
+            case.review(now, policy)
             new_events = case.collect_events()
-            changes.extend(changes_for(case, self.policy, now, new_events))
+            changes.extend(changes_for(case, policy, now, new_events))
             saved += [*new_events, case]
         self.save_processed(tracking, *saved, read_models=changes)
         self.cases.put(cases)

@@ -18,6 +18,8 @@ from domain.case.state import LaneStatus
 from services.coordination.access_log import ACCESS_LOG
 from services.coordination.indicators import TABLES as INDICATOR_TABLES
 from services.coordination.indicators import indicator_changes
+from services.coordination.waits import TABLES as WAIT_TABLES
+from services.coordination.waits import wait_changes
 
 CASES = Table(
     name="case_index",
@@ -64,7 +66,8 @@ APPLIED = Table(
 )
 """When each partition consumer last committed, and how far: with a replica down, its
 partitions' rows stop moving, which reads report (``Samlad-Applied-At``)."""
-TABLES = (CASES, ALERTS, DEADLINES, POSITIONS, APPLIED, *INDICATOR_TABLES, ACCESS_LOG)
+TABLES = (CASES, ALERTS, DEADLINES, POSITIONS, APPLIED, *INDICATOR_TABLES, *WAIT_TABLES,
+          ACCESS_LOG)
 
 
 def partition_applied(consumer: str, position: int, now: datetime) -> Upsert:
@@ -139,6 +142,7 @@ def changes_for(
                 "resolved_at": instant(pending.resolved_at),
             }))
     changes.extend(indicator_changes(str(case.id), case.person_ref, state))
+    changes.extend(wait_changes(str(case.id), state))
     deadline = case.next_deadline(policy)
     if deadline is None:
         changes.append(Delete(DEADLINES.name, str(case.id)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 
 import structlog
 from litestar import Litestar
@@ -18,17 +19,20 @@ from adapters.outbox.translator import ContractTranslator
 from adapters.store.application import open_application
 from contracts import coordination
 from services.audit.api import access_log_hook, audit_router
+from services.coordination import early_warning
 from services.coordination.access_log import AccessLogger
 from services.coordination.alerts_outbox import AlertData
 from services.coordination.api import coordination_router
 from services.coordination.application import CoordinationApplication
 from services.coordination.consumer import PartitionConsumer
 from services.coordination.contracts_api import contracts_router
+from services.coordination.early_warning_api import early_warnings_router
 from services.coordination.gaps import GapRefill
 from services.coordination.live import Broadcaster
 from services.coordination.metrics import register_coordination_metrics
 from services.coordination.ops_api import ops_router
 from services.coordination.recorders import recorder_env
+from services.coordination.rules_api import rules_router
 from services.coordination.ui import template_config, ui_router
 from services.runtime.app import build_app
 from services.runtime.clock import Clock, utc_now
@@ -84,7 +88,14 @@ def coordination_workers(
 
     async def deadlines(_: JetStreamContext, stop: asyncio.Event) -> None:
         # Asks the deadline index what is due: the cost follows the due cases, not all.
+        # The same owner learns the early warning's norms again now and then.
+        learned_at: float | None = None
         while not stop.is_set():
+            since = None if learned_at is None else time.monotonic() - learned_at
+            if since is None or since >= settings.early_warning_seconds:
+                learned_at = time.monotonic()
+                warnings = await asyncio.to_thread(early_warning.refresh, application, clock())
+                log.info("early_warnings_refreshed", warnings=warnings)
             reviewed = await asyncio.to_thread(application.review_due, clock())
             if reviewed:
                 log.info("deadlines_reviewed", cases=reviewed)
@@ -138,7 +149,8 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Litestar:
             ops_router(application, clock, settings.gap_grace),
             contracts_router(nats_url=settings.nats_url),
             ui_router(application, settings, live, clock, sealer=sealer),
-            audit_router(application),
+            audit_router(application), rules_router(application, clock),
+            early_warnings_router(application, clock),
         ],
         workers=workers,
         recorder=application.process_recorder,

@@ -21,6 +21,7 @@ from domain.case.scopes import SCOPE_DESCRIPTIONS, revealed_by
 from domain.case.state import CaseState, Consent, HandOff, HandOffStatus
 from domain.case.visibility import sees_details_of
 from services.coordination.application import CoordinationApplication
+from services.coordination.early_warning import get_early_warnings
 from services.coordination.queries import get_alerts_of_case
 from services.coordination.read_model import parse_instant
 from services.coordination.reading import CaseReader
@@ -79,6 +80,17 @@ class AlertItem(msgspec.Struct, frozen=True, kw_only=True):
     resolved_at: datetime | None
 
 
+class EarlyWarningItem(msgspec.Struct, frozen=True, kw_only=True):
+    """A softer signal (tidig signal): a wait past its learned norm, before the alert."""
+
+    kind: str
+    subject: str
+    message: str
+    agencies: list[str]
+    warn_at: datetime
+    due_at: datetime
+
+
 class Cell(msgspec.Struct, frozen=True, kw_only=True):
     """One lane at one row: the entry reported there, and whether something runs."""
 
@@ -112,6 +124,7 @@ class CasePage(msgspec.Struct, frozen=True, kw_only=True):
     hand_offs: list[HandOffView]
     open_alerts: list[AlertItem]
     resolved_alerts: list[AlertItem]
+    early_warnings: list[EarlyWarningItem]
     consents: list[dict[str, Any]]
     hidden_count: int
     now: datetime
@@ -185,6 +198,19 @@ def _alerts(app: CoordinationApplication, case: Case) -> list[AlertItem]:
     ]
 
 
+def _early_warnings(
+    app: CoordinationApplication, case: Case, now: datetime
+) -> list[EarlyWarningItem]:
+    return [
+        EarlyWarningItem(
+            kind=row["kind"], subject=row["subject"], message=labels.early_warning_text(row),
+            agencies=[a for a in (row["agencies"] or "").split(",") if a],
+            warn_at=parse_instant(row["warn_at"]), due_at=parse_instant(row["due_at"]),
+        )
+        for row in get_early_warnings(app, now, case_ids=[str(case.id)])
+    ]
+
+
 def _running_at(state: CaseState, agency: Agency, at: datetime) -> bool:
     spans = [(i.started_at, i.ended_at) for i in state.interventions if i.agency is agency]
     spans += [(b.started_at, b.ended_at) for b in state.benefits if b.agency is agency]
@@ -249,6 +275,7 @@ def case_page(
         hand_offs=list(hand_offs.values()),
         open_alerts=[a for a in alerts if a.resolved_at is None],
         resolved_alerts=[a for a in alerts if a.resolved_at is not None],
+        early_warnings=_early_warnings(app, case, now),
         consents=consents,
         hidden_count=sum(1 for r in rows if r.entry is not None and r.entry.hidden),
         now=now,

@@ -6,6 +6,8 @@ event store, so the list stays cheap however many events are stored.
 
 from __future__ import annotations
 
+from collections import Counter
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -13,6 +15,7 @@ import msgspec
 
 from domain.agencies import Agency
 from services.coordination.application import CoordinationApplication
+from services.coordination.early_warning import get_early_warnings
 from services.coordination.queries import (
     count_cases,
     get_caseload_marker,
@@ -50,6 +53,7 @@ class CaseRow(msgspec.Struct, frozen=True, kw_only=True):
     lead: str | None
     open_alerts: int
     rules: list[str]
+    early_warnings: int
     facts: int
     exited: str | None
     last_effective_at: str | None
@@ -87,7 +91,8 @@ def _split(text: str | None) -> list[str]:
 
 
 def caseload(
-    app: CoordinationApplication, viewer: Viewer, where: CaseloadFilter, limit: int = PAGE
+    app: CoordinationApplication, viewer: Viewer, where: CaseloadFilter, limit: int = PAGE,
+    *, now: datetime | None = None,
 ) -> CaseloadPage:
     """One page of the cases that concern ``viewer`` and pass ``where``: open alerts
     first, then the latest (queries.CONCERNS says which cases concern an agency; the
@@ -99,7 +104,12 @@ def caseload(
         "rule": where.rule or None,
     }
     rows = get_cases(app, **filters, offset=where.offset, limit=limit)
-    rules = get_open_rules(app, [row["case_id"] for row in rows])
+    case_ids = [row["case_id"] for row in rows]
+    rules = get_open_rules(app, case_ids)
+    early = Counter(
+        row["case_id"]
+        for row in get_early_warnings(app, now or datetime.now(UTC), case_ids=case_ids)
+    )
     return CaseloadPage(
         rows=[
             CaseRow(
@@ -110,6 +120,7 @@ def caseload(
                 lead=row["lead"],
                 open_alerts=row["open_alerts"] or 0,
                 rules=rules.get(row["case_id"], []),
+                early_warnings=early[row["case_id"]],
                 facts=row["facts"] or 0,
                 exited=row["exited"],
                 last_effective_at=row["last_effective_at"],

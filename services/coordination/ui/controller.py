@@ -13,6 +13,7 @@ from services.coordination.live import Broadcaster
 from services.coordination.ui.case_page import CasePages
 from services.coordination.ui.own_records import OwnRecords
 from services.coordination.ui.pages import page_router
+from services.coordination.ui.rules_page import rules_page_router
 from services.coordination.ui.session import session_router
 from services.coordination.ui.streams import stream_router
 from services.coordination.ui.viewer import Viewers
@@ -38,7 +39,7 @@ def ui_router(
         path="/ui/static", directories=[STATIC_DIR], name="ui-static"
     )
     return Router(path="/", route_handlers=[
-        page_router(app, settings, viewers, pages, own),
+        page_router(app, settings, viewers, pages, own), rules_page_router(app, viewers, clock),
         session_router(viewers, enabled=settings.dev_login),
         stream_router(app, viewers, broadcaster, pages, own), static,
     ])

@@ -111,3 +111,30 @@ def duration(span: timedelta) -> str:
     if hours >= 1:
         return "1 timme" if hours == 1 else f"{hours} timmar"
     return "mindre än en timme"
+
+
+def _mid_sentence(agency: str) -> str:
+    """An agency named mid-sentence: "kommunen", but "Arbetsförmedlingen"."""
+    name = agency_name(agency)
+    return name.lower() if agency in (Agency.KOMMUN, Agency.REGION) else name
+
+
+def early_warning_text(row: dict[str, object]) -> str:
+    """What an early warning (tidig signal) says, from its read-model row."""
+    started, due = day(str(row["started_at"])), day(str(row["due_at"]))
+    share = f"{row['percentile']} %"
+    norm = f"{float(str(row['norm_days'])):.1f}".replace(".", ",")
+    if row["kind"] == "hand_off":
+        sender, receiver = str(row["wait_group"]).split(">")
+        return (
+            f"Överlämningen från {_mid_sentence(sender)} till "
+            f"{_mid_sentence(receiver)} väntar sedan {started}: längre än {share} av "
+            f"överlämningarna mellan er brukar vänta ({norm} dagar, av {row['samples']} "
+            f"besvarade). Signalen om obesvarad överlämning kommer {due}; hör av er redan nu."
+        )
+    return (
+        f"Personen väntar sedan {started} på nästa steg efter en insats hos "
+        f"{_mid_sentence(str(row['wait_group']))}: längre än {share} brukar vänta "
+        f"({norm} dagar, av {row['samples']} fall). Signalen om att inget nästa steg "
+        f"tagits kommer {due}."
+    )

@@ -12,7 +12,7 @@ import msgspec
 import structlog
 from litestar import Request, Router, get, post
 from litestar.enums import RequestEncodingType
-from litestar.exceptions import NotAuthorizedException
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.params import Body, FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
@@ -48,9 +48,11 @@ def page_router(
         viewer = viewers.of(request)
         if viewer is None:
             return Redirect(path="/ui/login")
+        if not viewer.reads_cases:
+            return Redirect(path="/ui/regler")
         where = CaseloadFilter(kommun=kommun or "", rule=rule or "", agency=agency or "",
                                offset=offset)
-        page = caseload(app, viewer, where)
+        page = caseload(app, viewer, where, now=pages.clock())
         names = own.names(viewer.agency, viewers.token_of(request),
                           [row.person_ref for row in page.rows])
         return Template(template_name="caseload.html", context={
@@ -66,8 +68,11 @@ def page_router(
     ) -> Redirect:
         # POST, so a personnummer never lands in a URL, a log line or the browser history;
         # it is turned into the reference here and forgotten.
-        if viewers.of(request) is None:
+        viewer = viewers.of(request)
+        if viewer is None:
             raise NotAuthorizedException("logga in först")
+        if not viewer.reads_cases:
+            raise PermissionDeniedException("styrelsen läser inga ärenden")
         text = data.query.strip().lower()
         if not PERSON_REF.match(text):
             try:
@@ -83,6 +88,8 @@ def page_router(
         viewer = viewers.of(request)
         if viewer is None:
             return Redirect(path="/ui/login")
+        if not viewer.reads_cases:
+            raise PermissionDeniedException("styrelsen läser inga ärenden")
         page = pages.build(person_ref, viewer)
         # Every read of a case by a person is logged: who, when and which case.
         log.info("case_read", what="ui", subject=viewer.subject, agency=viewer.agency,

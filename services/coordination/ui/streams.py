@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated, Any
 
 from litestar import Request, Router, get
-from litestar.exceptions import NotAuthorizedException
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
@@ -27,6 +27,8 @@ def _require(viewers: Viewers, request: AnyRequest) -> Viewer:
     viewer = viewers.of(request)
     if viewer is None:
         raise NotAuthorizedException("logga in först")
+    if not viewer.reads_cases:
+        raise PermissionDeniedException("styrelsen läser inga ärenden")
     return viewer
 
 
@@ -56,7 +58,7 @@ def stream_router(
         token = viewers.token_of(request)
 
         async def fragment() -> tuple[str, str]:
-            page = await asyncio.to_thread(caseload, app, viewer, where)
+            page = await asyncio.to_thread(caseload, app, viewer, where, now=pages.clock())
             refs = [row.person_ref for row in page.rows]
             names = await asyncio.to_thread(own.names, viewer.agency, token, refs)
             html = _render(request, "_caseload_rows.html",

@@ -37,6 +37,7 @@ ROLES = {
     str(Role.CASE_WORKER): "Handläggare",
     str(Role.COORDINATOR): "Samordnare",
     str(Role.AUDITOR): "Uppföljare / revisor (förbundet)",
+    str(Role.BOARD): "Styrelse (förbundet)",
 }
 AGENCY_NAMES = {
     Agency.KOMMUN: "Kommunen",
@@ -59,6 +60,16 @@ class Viewer(msgspec.Struct, frozen=True, kw_only=True):
     def label(self) -> str:
         where = AGENCY_NAMES[self.agency] if self.agency else "Samordningsförbundet"
         return f"{ROLES.get(self.role, self.role)}, {where}"
+
+    @property
+    def reads_cases(self) -> bool:
+        """The board decides the rules and tries them on the history; it reads no case."""
+        return self.role != Role.BOARD
+
+    @property
+    def tries_rules(self) -> bool:
+        """Who may replay the history under other thresholds: the board and auditors."""
+        return self.role in (Role.BOARD, Role.AUDITOR)
 
 
 def _agency(value: object) -> Agency | None:
@@ -113,8 +124,11 @@ class Viewers:
         return token or request.cookies.get(COOKIE, "")
 
     def login_token(self, agency: Agency | None, role: str) -> str:
-        """A token for the dev login; a förbund login (no agency) is always an auditor."""
-        if agency is None or role not in ROLES:
+        """A token for the dev login; a förbund login (no agency) is an auditor or the
+        board, and the board is always the förbund's."""
+        if role == Role.BOARD:
+            agency = None
+        elif agency is None or role not in ROLES:
             role = str(Role.AUDITOR) if agency is None else str(Role.CASE_WORKER)
         subject = f"ui-{agency or 'forbund'}-{role}"
         return issue_token(self._signing_key, agency=str(agency) if agency else None, role=role,

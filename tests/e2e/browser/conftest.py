@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -28,14 +29,21 @@ def _chromium() -> None:
         missing("browser", f"no chromium at {CHROMIUM} (apt-get install chromium)")
 
 
-@pytest.fixture(scope="module")
-def samlad(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Samlad]:
-    running = Samlad(tmp_path_factory.mktemp("ui") / "samlad")
+@contextmanager
+def running_samlad(data_dir: Path, env: dict[str, str] | None = None) -> Iterator[Samlad]:
+    """`samlad up` on ``data_dir`` until the block ends."""
+    running = Samlad(data_dir, env=env)
     try:
         running.wait_until_up()
         yield running
     finally:
         running.stop()
+
+
+@pytest.fixture(scope="module")
+def samlad(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Samlad]:
+    with running_samlad(tmp_path_factory.mktemp("ui") / "samlad") as running:
+        yield running
 
 
 @pytest.fixture(scope="module")

@@ -72,9 +72,13 @@ class Agencies:
             "to_agency": receiver, "reason": reason, "effective_at": days_ago(days),
         })["ids"]["hand_off_id"])
 
-    def accept(self, ref: str, receiver: str, hand_off_id: str) -> None:
-        """Accept once the hand-off has reached the receiver (it travels over NATS)."""
-        self.answer(ref, receiver, hand_off_id, "accept", {})
+    def accept(
+        self, ref: str, receiver: str, hand_off_id: str, days: int | None = None
+    ) -> None:
+        """Accept once the hand-off has reached the receiver (it travels over NATS),
+        ``days`` ago (now when None)."""
+        body = {} if days is None else {"effective_at": days_ago(days)}
+        self.answer(ref, receiver, hand_off_id, "accept", body)
 
     def reject(self, ref: str, receiver: str, hand_off_id: str, reason: str) -> None:
         """Reject, with ``reason``, once the hand-off has reached the receiver."""

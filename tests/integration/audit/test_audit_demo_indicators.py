@@ -8,17 +8,13 @@ projection, and by counting the recorded facts directly.
 
 from __future__ import annotations
 
-import asyncio
-import sqlite3
 import time
 from pathlib import Path
 
 import msgspec
 import pytest
 
-from adapters.nats.connection import connect
-from adapters.nats.names import EVENTS_STREAM, coordination_consumer
-from services.cli.testing import RunningSamlad
+from services.cli.testing import RunningSamlad, demo_settled
 from services.coordination.indicators import get_indicators
 from services.coordination.service import open_coordination
 from services.demo.loader import load_demo
@@ -27,35 +23,9 @@ from services.settings import SERVICES, Settings
 from .test_audit_indicators import assert_indicators_match, independent_counts
 
 PERSONS = 80
-AGENCIES = ("kommun", "af", "fk", "region")
 SETTLE_SECONDS = 120.0
 
 pytestmark = pytest.mark.slow
-
-
-def _outboxes_caught_up(data_dir: Path) -> bool:
-    for agency in AGENCIES:
-        with sqlite3.connect(data_dir / "stores" / f"{agency}.sqlite") as db:
-            last = db.execute("SELECT MAX(rowid) FROM stored_events").fetchone()[0] or 0
-            row = db.execute(
-                "SELECT notification_id FROM tracking WHERE application_name = 'outbox'"
-            ).fetchone()
-        if (row[0] if row else 0) < last:
-            return False
-    return True
-
-
-async def _consumers_caught_up(settings: Settings) -> bool:
-    client = await connect(settings.nats, "admin")
-    try:
-        js = client.jetstream()
-        for partition in range(settings.partitions):
-            info = await js.consumer_info(EVENTS_STREAM, coordination_consumer(partition))
-            if info.num_pending or info.num_ack_pending:
-                return False
-        return True
-    finally:
-        await client.close()
 
 
 def test_indicators_on_the_demo_caseload_equal_an_independent_count(tmp_path: Path) -> None:
@@ -71,10 +41,7 @@ def test_indicators_on_the_demo_caseload_equal_an_independent_count(tmp_path: Pa
         assert summary.failures == []
 
         deadline = time.monotonic() + SETTLE_SECONDS
-        while not (
-            _outboxes_caught_up(running.data_dir)
-            and asyncio.run(_consumers_caught_up(settings))
-        ):
+        while not demo_settled(running.data_dir, settings):
             assert time.monotonic() < deadline, "the demo never settled"
             time.sleep(0.2)
         assert running.stop() == 0

@@ -35,6 +35,7 @@ PRINCIPALS: list[tuple[str, str | None, str | None]] = [
     ("system@own", "system", "own"),
     ("system@other", "system", "other"),
     ("system@forbund", "system", None),
+    ("styrelse", "styrelse", None),
 ]
 
 _OWN_AGENCY_ONLY = {
@@ -43,13 +44,14 @@ _OWN_AGENCY_ONLY = {
     "samordnare@own": OK, "samordnare@other": FORBIDDEN,
     "auditor": FORBIDDEN,
     "system@own": OK, "system@other": FORBIDDEN, "system@forbund": FORBIDDEN,
+    "styrelse": FORBIDDEN,
 }
 EXPECTED: dict[Access, dict[str, Any]] = {
     Access.OPEN: dict.fromkeys(_OWN_AGENCY_ONLY, OK),
     Access.COMMAND: _OWN_AGENCY_ONLY,
     Access.RECORD: _OWN_AGENCY_ONLY,
     Access.CASE: dict.fromkeys(_OWN_AGENCY_ONLY, OK)
-    | {"anonymous": UNAUTHENTICATED, "forged": UNAUTHENTICATED},
+    | {"anonymous": UNAUTHENTICATED, "forged": UNAUTHENTICATED, "styrelse": FORBIDDEN},
     Access.OPS: dict.fromkeys(_OWN_AGENCY_ONLY, FORBIDDEN)
     | {"anonymous": UNAUTHENTICATED, "forged": UNAUTHENTICATED,
        "auditor": OK, "system@own": OK, "system@other": OK, "system@forbund": OK},
@@ -57,6 +59,11 @@ EXPECTED: dict[Access, dict[str, Any]] = {
     | {"anonymous": UNAUTHENTICATED, "forged": UNAUTHENTICATED, "auditor": OK},
     Access.NONE: dict.fromkeys(_OWN_AGENCY_ONLY, FORBIDDEN)
     | {"anonymous": UNAUTHENTICATED, "forged": UNAUTHENTICATED},
+    # The rule policy: everyone with a token reads it; only the board changes it.
+    Access.RULES: dict.fromkeys(_OWN_AGENCY_ONLY, OK)
+    | {"anonymous": UNAUTHENTICATED, "forged": UNAUTHENTICATED},
+    Access.POLICY: dict.fromkeys(_OWN_AGENCY_ONLY, FORBIDDEN)
+    | {"anonymous": UNAUTHENTICATED, "forged": UNAUTHENTICATED, "styrelse": OK},
 }
 
 _PARAM = re.compile(r"\{(\w+):(\w+)\}")
