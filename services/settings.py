@@ -12,6 +12,7 @@ from adapters.nats.settings import DEFAULT_LEASE_TTL_SECONDS, NatsSettings
 from adapters.store.settings import StoreSettings
 
 SERVICES = ("kommun", "af", "fk", "region", "coordination")
+AGENCY_SERVICES = SERVICES[:4]
 DEFAULT_PORTS = {"kommun": 8101, "af": 8102, "fk": 8103, "region": 8104, "coordination": 8100}
 
 
@@ -37,6 +38,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # The UI's pick-an-agency login is for development only: in production the
     # organisation's identity provider issues the tokens (SAMLAD_DEV_LOGIN=0).
     dev_login: bool = True
+    # Whom a person calls (services/coordination/agency_contacts.toml unless set).
+    agency_contacts: Path | None = None
+    # Each agency service's base URL as the coordination reaches it
+    # (``SAMLAD_AGENCY_URLS``: "kommun=http://…,af=…"); default: this host's ports.
+    agency_urls: dict[str, str] = msgspec.field(default_factory=dict)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -59,6 +65,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "log_json": env.get("SAMLAD_LOG_FORMAT", "json") == "json",
             "traces_exporter": env.get("OTEL_TRACES_EXPORTER") or None,
             "dev_login": env.get("SAMLAD_DEV_LOGIN", "1") != "0",
+            "agency_urls": _url_list(env.get("SAMLAD_AGENCY_URLS", "")),
+            "agency_contacts": (Path(env["SAMLAD_AGENCY_CONTACTS"])
+                                if env.get("SAMLAD_AGENCY_CONTACTS") else None),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
@@ -75,6 +84,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
 
     def url_of(self, service: str) -> str:
         return f"http://{self.host}:{self.ports[service]}"
+
+    def agency_url(self, agency: str) -> str:
+        """Where the coordination reaches an agency's API (the person's consent goes there)."""
+        return self.agency_urls.get(agency) or self.url_of(agency)
 
     @property
     def store(self) -> StoreSettings:
@@ -100,3 +113,9 @@ def _partition_list(text: str) -> tuple[int, ...] | None:
     if not text.strip():
         return None
     return tuple(int(part) for part in text.split(",") if part.strip())
+
+
+def _url_list(text: str) -> dict[str, str]:
+    """ "kommun=http://a:8101,af=http://b:8102" → {"kommun": …, "af": …}."""
+    pairs = (part.split("=", 1) for part in text.split(",") if "=" in part)
+    return {name.strip(): url.strip() for name, url in pairs}

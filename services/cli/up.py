@@ -16,7 +16,7 @@ import httpx
 from adapters.nats.server import EmbeddedNatsServer
 from services.cli.serve import provision
 from services.cli.supervisor import NatsChild, ProcessChild, Supervisor
-from services.settings import SERVICES, Settings
+from services.settings import AGENCY_SERVICES, SERVICES, Settings
 
 READY_TIMEOUT_SECONDS = 60.0
 
@@ -38,6 +38,9 @@ def child_env(settings: Settings, nats_url: str) -> dict[str, str]:
     env |= {
         "SAMLAD_DATA_DIR": str(settings.data_dir),
         "SAMLAD_NATS_URL": nats_url,
+        # Where the person's page sends a consent: the agency services on their ports.
+        "SAMLAD_AGENCY_URLS": ",".join(
+            f"{agency}={settings.agency_url(agency)}" for agency in AGENCY_SERVICES),
         "SAMLAD_NATS_PARTITIONS": str(settings.partitions),
         "SAMLAD_NATS_REPLICAS": "1",
     }

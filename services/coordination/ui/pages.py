@@ -44,7 +44,8 @@ def page_router(
     ) -> Template | Redirect:
         viewer = viewers.of(request)
         if viewer is None:
-            return Redirect(path="/ui/login")
+            # A person has their own page; the caseload is never theirs to see.
+            return Redirect(path="/ui/me" if viewers.person_of(request) else "/ui/login")
         where = CaseloadFilter(kommun=kommun or "", rule=rule or "", agency=agency or "")
         return Template(template_name="caseload.html", context={
             "viewer": viewer, "where": where, "rows": caseload(app, viewer, where),

@@ -35,6 +35,9 @@ PRINCIPALS: list[tuple[str, str | None, str | None]] = [
     ("system@own", "system", "own"),
     ("system@other", "system", "other"),
     ("system@forbund", "system", None),
+    # The participant: "own" names the person the path is about, "other" someone else.
+    ("person@own", "person", "own"),
+    ("person@other", "person", "other"),
 ]
 
 _OWN_AGENCY_ONLY = {
@@ -43,23 +46,32 @@ _OWN_AGENCY_ONLY = {
     "samordnare@own": OK, "samordnare@other": FORBIDDEN,
     "auditor": FORBIDDEN,
     "system@own": OK, "system@other": FORBIDDEN, "system@forbund": FORBIDDEN,
+    "person@own": FORBIDDEN, "person@other": FORBIDDEN,
 }
 EXPECTED: dict[Access, dict[str, Any]] = {
     Access.OPEN: dict.fromkeys(_OWN_AGENCY_ONLY, OK),
     Access.COMMAND: _OWN_AGENCY_ONLY,
+    # The same command for case workers; a person records only their own consent.
+    Access.CONSENT: _OWN_AGENCY_ONLY | {"person@own": OK},
     Access.RECORD: _OWN_AGENCY_ONLY,
     Access.CASE: dict.fromkeys(_OWN_AGENCY_ONLY, OK)
-    | {"anonymous": UNAUTHENTICATED, "forged": UNAUTHENTICATED},
+    | {"anonymous": UNAUTHENTICATED, "forged": UNAUTHENTICATED,
+       "person@own": FORBIDDEN, "person@other": FORBIDDEN},
     Access.OPS: dict.fromkeys(_OWN_AGENCY_ONLY, FORBIDDEN)
     | {"anonymous": UNAUTHENTICATED, "forged": UNAUTHENTICATED,
        "auditor": OK, "system@own": OK, "system@other": OK, "system@forbund": OK},
     Access.AUDIT: dict.fromkeys(_OWN_AGENCY_ONLY, FORBIDDEN)
     | {"anonymous": UNAUTHENTICATED, "forged": UNAUTHENTICATED, "auditor": OK},
+    # /me names no one: whichever person calls reads their own view, and only they.
+    Access.SELF: dict.fromkeys(_OWN_AGENCY_ONLY, FORBIDDEN)
+    | {"anonymous": UNAUTHENTICATED, "forged": UNAUTHENTICATED,
+       "person@own": OK, "person@other": OK},
     Access.NONE: dict.fromkeys(_OWN_AGENCY_ONLY, FORBIDDEN)
     | {"anonymous": UNAUTHENTICATED, "forged": UNAUTHENTICATED},
 }
 
 _PARAM = re.compile(r"\{(\w+):(\w+)\}")
+OTHER_PERSON = "p" + "c" * 26
 _SAMPLE = {"str": "pa" + "b" * 25, "path": "samlad.css", "int": "1",
            "uuid": "00000000-0000-0000-0000-000000000001"}
 
@@ -90,10 +102,13 @@ def headers_for(deployment: Deployment, service: str, label: str, role: str | No
         token = issue_token(Ed25519PrivateKey.generate(), agency="kommun", role="handlaggare",
                             subject="mallory")
         return {"Authorization": f"Bearer {token}"}
+    assert role is not None
+    if role == "person":
+        ref = _SAMPLE["str"] if where == "own" else OTHER_PERSON
+        return auth_headers(deployment.settings, None, role, person_ref=ref)
     own = service if service != "coordination" else "kommun"
     other = "af" if own != "af" else "fk"
     agency = {"own": own, "other": other, None: None}[where]
-    assert role is not None
     return auth_headers(deployment.settings, agency, role)
 
 

@@ -1,0 +1,82 @@
+"""Lättläst: the words of the person's own view, short sentences in everyday Swedish.
+
+The case workers' words (ui/labels.py) name statuses and rules; a participant needs to
+hear who does what for them and what happens next, with no office words.
+"""
+
+from __future__ import annotations
+
+from domain.agencies import Agency, InterventionType
+from domain.case.state import LaneStatus
+from services.coordination.translation import AGENCY_SCOPE
+
+AGENCY = {
+    Agency.KOMMUN: "Kommunen",
+    Agency.AF: "Arbetsförmedlingen",
+    Agency.FK: "Försäkringskassan",
+    Agency.REGION: "Vården (regionen)",
+}
+
+LANE = {
+    LaneStatus.PLANNED: "{name} har fått en fråga om att hjälpa dig. De har inte svarat än.",
+    LaneStatus.WAITING: "{name} har skrivit in dig. Du väntar på att något ska börja där.",
+    LaneStatus.ACTIVE: "{name} arbetar med dig nu.",
+    LaneStatus.ON_HOLD: "{name} har inte fått kontakt med dig. Hör av dig till dem.",
+    LaneStatus.FINISHED: "{name} är klar med sin del.",
+}
+ENROLLED = "{name} har skrivit in dig."
+
+LEAD = "{name} har huvudansvaret. De ser till att allt hänger ihop för dig."
+NO_LEAD = "Ingen har huvudansvaret ännu. Fråga den du träffar oftast."
+
+INTERVENTION = {
+    InterventionType.WORK_TRAINING: "Arbetsträning",
+    InterventionType.WORK_PLACEMENT: "Praktik",
+    InterventionType.VALIDATION: "Validering – att visa vad du redan kan",
+    InterventionType.MATCHING: "Hjälp att hitta ett jobb",
+    InterventionType.STUDIES: "Studier",
+    InterventionType.HEALTH_TRACK: "Hälsospår – stöd för din hälsa",
+    InterventionType.REHABILITATION: "Rehabilitering – stöd för att må bättre",
+    InterventionType.EMPLOYMENT_PROGRAMME: "Arbetsmarknadsprogram",
+}
+SOME_INTERVENTION = "En insats"
+BENEFIT = {
+    "sjukpenning": "Sjukpenning – pengar när du är sjuk",
+    "aktivitetsersattning": "Aktivitetsersättning – pengar när du inte kan arbeta",
+    "forsorjningsstod": "Försörjningsstöd – pengar till det du behöver varje dag",
+}
+
+RUNNING = "Pågår sedan {day}."
+ENDED = "Klar {day}."
+WAITING_FOR_ANSWER = "{to} ska svara om de kan hjälpa dig. {sender} frågade dem {day}."
+WAITING_FOR_START = "{name} ska börja något med dig. Du väntar på det."
+WAITING_FOR_YOU = "{name} väntar på att du hör av dig."
+
+SCOPE = {
+    AGENCY_SCOPE[Agency.KOMMUN]: "Det kommunen gör för dig, och försörjningsstöd",
+    AGENCY_SCOPE[Agency.AF]: "Det Arbetsförmedlingen gör för dig",
+    AGENCY_SCOPE[Agency.FK]: "Dina pengar från Försäkringskassan",
+    AGENCY_SCOPE[Agency.REGION]: "Din hälsa och vård, till exempel sjukskrivning",
+    "alla": "Allt om dig som myndigheterna har skrivit här",
+}
+"""The scopes a person can consent to on their page, in the order shown."""
+
+CONSENT = "{names} får se: {what}."
+GIVEN_BY_YOU = "Du sa ja själv {day}."
+GIVEN_AT_AGENCY = "{name} skrev upp ditt ja {day}."
+
+
+def agency(value: Agency) -> str:
+    return AGENCY[value]
+
+
+def agencies(values: list[Agency]) -> str:
+    """``Kommunen, Arbetsförmedlingen och Vården``: a list as it is said."""
+    names = [AGENCY[value] for value in values]
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} och {names[-1]}"
+
+
+def scope(value: str) -> str:
+    return SCOPE.get(value, value)
