@@ -6,6 +6,9 @@ hear who does what for them and what happens next, with no office words.
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from domain.agencies import Agency, InterventionType
 from domain.case.state import LaneStatus
 from services.coordination.translation import AGENCY_SCOPE
@@ -80,3 +83,32 @@ def agencies(values: list[Agency]) -> str:
 
 def scope(value: str) -> str:
     return SCOPE.get(value, value)
+
+
+MONTHS = (
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+
+try:
+    LOCAL = ZoneInfo("Europe/Stockholm")
+except ZoneInfoNotFoundError:  # no tz database: say the UTC date rather than fail
+    LOCAL = ZoneInfo("UTC")
+
+
+def day(value: datetime | None) -> str:
+    """A date as it is said: ``2 december 2026`` (the Swedish local date)."""
+    if value is None:
+        return ""
+    local = value.astimezone(LOCAL)
+    return f"{local.day} {MONTHS[local.month - 1]} {local.year}"

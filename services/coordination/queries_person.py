@@ -21,7 +21,6 @@ from domain.case.state import CaseState, HandOffStatus, LaneStatus
 from services.coordination import plain_swedish as words
 from services.coordination.contacts import AgencyContact, Contacts
 from services.coordination.reading import CaseReader
-from services.coordination.ui.labels import day
 
 
 class OwnAgency(msgspec.Struct, frozen=True, kw_only=True):
@@ -167,8 +166,8 @@ def _newest_running_first(item: PlanItem) -> tuple[bool, float]:
 
 def _when(started: datetime | None, ended: datetime | None) -> str:
     if ended is not None:
-        return words.ENDED.format(day=day(ended))
-    return words.RUNNING.format(day=day(started)) if started else ""
+        return words.ENDED.format(day=words.day(ended))
+    return words.RUNNING.format(day=words.day(started)) if started else ""
 
 
 def _waiting(state: CaseState) -> list[Waiting]:
@@ -179,7 +178,7 @@ def _waiting(state: CaseState) -> list[Waiting]:
             text=words.WAITING_FOR_ANSWER.format(
                 to=words.agency(h.to_agency),
                 sender=words.agency(h.from_agency),
-                day=day(h.requested_at),
+                day=words.day(h.requested_at),
             ),
         )
         for h in state.hand_offs
@@ -225,10 +224,10 @@ def _consents(case: Case) -> list[OwnConsent]:
                     names=words.agencies(list(consent.to_agencies)),
                     what=words.scope(consent.consent_scope),
                 ),
-                given_text=words.GIVEN_BY_YOU.format(day=day(consent.given_at))
+                given_text=words.GIVEN_BY_YOU.format(day=words.day(consent.given_at))
                 if by_person or keeper is None
                 else words.GIVEN_AT_AGENCY.format(
-                    name=words.agency(keeper), day=day(consent.given_at)
+                    name=words.agency(keeper), day=words.day(consent.given_at)
                 ),
             )
         )
