@@ -85,4 +85,4 @@ def session_router(viewers: Viewers, settings: Settings, *, enabled: bool = True
         return Redirect(path="/ui/login", status_code=303,
                         cookies=[Cookie(key=COOKIE, value="", path="/", max_age=0)])
 
-    return Router(path="/", route_handlers=[login_page, login, logout])
+    return Router(path="/", route_handlers=[login_page, login, login_person, logout])

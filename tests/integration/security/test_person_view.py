@@ -204,3 +204,22 @@ async def test_a_person_sees_none_of_the_case_workers_pages(deployment: Deployme
     assert case.status_code in (302, 303) and person_ref not in case.text
     assert live.status_code == 401
     assert own.status_code == 200 and "Min sida" in own.text
+
+
+async def test_the_development_login_takes_a_person_to_their_own_page(
+    deployment: Deployment,
+) -> None:
+    pnr = new_personnummer()
+    person_ref = await Calls(deployment).enrol(pnr)
+    coordination = deployment.clients["coordination"]
+    try:
+        login = await coordination.post("/ui/login/person", data={"person": pnr},
+                                        follow_redirects=False)
+        own = await coordination.get("/ui/me")
+    finally:
+        coordination.cookies.clear()
+
+    assert login.status_code == 303, login.text
+    assert login.headers["location"] == "/ui/me"
+    assert own.status_code == 200 and "Min sida" in own.text
+    assert pnr not in own.text and person_ref not in own.text
