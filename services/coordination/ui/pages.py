@@ -16,10 +16,10 @@ from litestar.exceptions import NotAuthorizedException
 from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from adapters.pseudonym import InvalidPersonnummer, Pseudonymiser
 from services.coordination.application import CoordinationApplication
-from services.coordination.ui.case_page import PERSON_REF, CasePages
+from services.coordination.ui.case_page import CasePages
 from services.coordination.ui.caseload import CaseloadFilter, caseload, kommuner
+from services.coordination.ui.person_lookup import person_ref_of
 from services.coordination.ui.viewer import Viewers
 from services.settings import Settings
 
@@ -62,12 +62,9 @@ def page_router(
         # it is turned into the reference here and forgotten.
         if viewers.of(request) is None:
             raise NotAuthorizedException("logga in först")
-        text = data.query.strip().lower()
-        if not PERSON_REF.match(text):
-            try:
-                text = Pseudonymiser.from_file(settings.pseudonym_key_file).person_ref(text)
-            except InvalidPersonnummer:
-                return Redirect(path="/ui?message=ogiltigt", status_code=303)
+        text = person_ref_of(data.query, settings.pseudonym_key_file)
+        if text is None:
+            return Redirect(path="/ui?message=ogiltigt", status_code=303)
         if app.find_case(text) is None:
             return Redirect(path="/ui?message=saknas", status_code=303)
         return Redirect(path=f"/ui/cases/{text}", status_code=303)

@@ -17,9 +17,8 @@ from litestar.exceptions import PermissionDeniedException
 from litestar.params import Body, FromQuery
 from litestar.response import Redirect, Template
 
-from adapters.auth.tokens import PERSON_REF
-from adapters.pseudonym import InvalidPersonnummer, Pseudonymiser
 from domain.agencies import Agency
+from services.coordination.ui.person_lookup import person_ref_of
 from services.coordination.ui.viewer import AGENCY_NAMES, COOKIE, ROLES, Viewers
 from services.settings import Settings
 
@@ -70,15 +69,12 @@ def session_router(viewers: Viewers, settings: Settings, *, enabled: bool = True
         login of the identity provider issues the same token."""
         if not enabled:
             raise PermissionDeniedException("the development login is switched off")
-        text = data.person.strip().lower()
-        if not PERSON_REF.match(text):
-            try:
-                text = Pseudonymiser.from_file(settings.pseudonym_key_file).person_ref(text)
-            except InvalidPersonnummer:
-                return Redirect(path="/ui/login?message=ogiltigt", status_code=303)
+        person_ref = person_ref_of(data.person, settings.pseudonym_key_file)
+        if person_ref is None:
+            return Redirect(path="/ui/login?message=ogiltigt", status_code=303)
         log.info("ui_login", role="person")
         return Redirect(path="/ui/me", status_code=303,
-                        cookies=[_cookie(viewers.person_token(text))])
+                        cookies=[_cookie(viewers.person_token(person_ref))])
 
     @post("/ui/logout", include_in_schema=False)
     async def logout() -> Redirect:
