@@ -31,7 +31,7 @@ def participant(agencies: Agencies) -> tuple[str, str]:
 def log_in_as_person(page: Any, samlad: Samlad, personnummer: str) -> None:
     page.goto(f"{samlad.ui}/login")
     page.get_by_label("Ditt personnummer").fill(personnummer)
-    page.get_by_role("button", name="Logga in som deltagare").click()
+    page.get_by_role("button", name="Öppna min sida").click()
     page.wait_for_url(re.compile(r"/ui/me$"))
 
 

@@ -113,14 +113,18 @@ def headers_for(deployment: Deployment, service: str, label: str, role: str | No
 
 
 def test_every_route_is_classified(deployment: Deployment) -> None:
+    seen = set()
     for service, app in deployment.apps.items():
         routes = endpoints(app)
         assert len(routes) >= 5, service
         for method, path in routes:
             access = access_of(service, method, path)
+            seen.add(access)
             assert access in EXPECTED or access is Access.UI, (service, method, path)
             if access is Access.UI:
                 assert service == "coordination" and path.startswith("/ui"), path
+    # The person's two ways in exist, so the matrix below checks them for every role.
+    assert {Access.SELF, Access.CONSENT} <= seen
 
 
 async def test_every_role_against_every_endpoint(deployment: Deployment) -> None:
