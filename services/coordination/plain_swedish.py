@@ -55,6 +55,18 @@ WAITING_FOR_ANSWER = "{to} ska svara om de kan hjälpa dig. {sender} frågade de
 WAITING_FOR_START = "{name} ska börja något med dig. Du väntar på det."
 WAITING_FOR_YOU = "{name} väntar på att du hör av dig."
 
+STEP = {
+    "needs_assessment": "{name} och du har pratat om vad du behöver (kartläggning).",
+    "sip": "{name} gör en gemensam plan med dig (SIP).",
+    "subsidy": "{name} har bestämt om ett stöd till dig.",
+    "employment": "Du har fått ett arbete.",
+    "joint_assessment": "{name} vill att flera myndigheter tittar på din situation "
+    "tillsammans.",
+    "reconciliation_meeting": "Du har haft ett möte med {name} (avstämningsmöte).",
+    "sick_leave": "{name} har skrivit ett intyg om att du är sjukskriven.",
+}
+"""What has happened (Noted facts, by topic), as the person would say it."""
+
 SCOPE = {
     AGENCY_SCOPE[Agency.KOMMUN]: "Det kommunen gör för dig, och försörjningsstöd",
     AGENCY_SCOPE[Agency.AF]: "Det Arbetsförmedlingen gör för dig",

@@ -16,11 +16,13 @@ import msgspec
 
 from domain.agencies import Agency, RecordedBy
 from domain.case.aggregate import Case
-from domain.case.facts import ConsentGiven
+from domain.case.facts import ConsentGiven, Noted
 from domain.case.state import CaseState, HandOffStatus, LaneStatus
 from services.coordination import plain_swedish as words
 from services.coordination.contacts import AgencyContact, Contacts
 from services.coordination.reading import CaseReader
+
+MAX_STEPS = 10
 
 
 class OwnAgency(msgspec.Struct, frozen=True, kw_only=True):
@@ -55,6 +57,14 @@ class Waiting(msgspec.Struct, frozen=True, kw_only=True):
     text: str
 
 
+class Step(msgspec.Struct, frozen=True, kw_only=True):
+    """Something that has happened on the way: a kartläggning, a SIP, a meeting, a job."""
+
+    agency: str
+    at: datetime
+    text: str
+
+
 class OwnConsent(msgspec.Struct, frozen=True, kw_only=True):
     """A consent in force; ``kept_by`` is the agency that recorded it (withdraw there)."""
 
@@ -77,6 +87,8 @@ class OwnView(msgspec.Struct, frozen=True, kw_only=True):
     agencies: list[OwnAgency]
     plan: list[PlanItem]
     waiting: list[Waiting]
+    steps: list[Step]
+    """Newest first, at most ``MAX_STEPS``."""
     consents: list[OwnConsent]
     consent_kept_by: str | None
     """Where a consent given on the page is recorded (the lead, else the enrolling or
@@ -100,6 +112,7 @@ def own_view(case: Case, contacts: Contacts) -> OwnView:
         agencies=_agencies(state, contacts),
         plan=_plan(state),
         waiting=_waiting(state),
+        steps=_steps(case),
         consents=_consents(case),
         consent_kept_by=_keeper(state),
         scopes=dict(words.SCOPE),
@@ -203,6 +216,19 @@ def _waiting(state: CaseState) -> list[Waiting]:
                 )
             )
     return sorted(found, key=lambda w: w.since)
+
+
+def _steps(case: Case) -> list[Step]:
+    found = [
+        Step(
+            agency=str(fact.agency),
+            at=fact.effective_at,
+            text=words.STEP[fact.topic].format(name=words.agency(fact.agency)),
+        )
+        for fact in case.facts
+        if isinstance(fact, Noted) and fact.topic in words.STEP
+    ]
+    return sorted(found, key=lambda step: step.at, reverse=True)[:MAX_STEPS]
 
 
 def _consents(case: Case) -> list[OwnConsent]:

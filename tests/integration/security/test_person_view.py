@@ -32,7 +32,8 @@ async def own_view(deployment: Deployment, person_ref: str, check: Any) -> Any:
 
 
 async def a_person_with_work_under_way(calls: Calls) -> str:
-    """Enrolled by the kommun, in arbetsträning, handed on to AF (unanswered), kommun lead."""
+    """Enrolled by the kommun, in arbetsträning after a kartläggning, handed on to AF
+    (unanswered), with the kommun holding the lead."""
     person_ref = await calls.enrol(new_personnummer())
     await calls.call(
         "kommun",
@@ -44,6 +45,14 @@ async def a_person_with_work_under_way(calls: Calls) -> str:
     )
     await calls.call(
         "kommun", "POST", f"/persons/{person_ref}/lead/assume", agency="kommun", json={}
+    )
+    await calls.call(
+        "kommun",
+        "POST",
+        f"/persons/{person_ref}/needs-assessments",
+        agency="kommun",
+        json={"further_support_needed": True, "summary": "Vill arbeta med djur"},
+        status=201,
     )
     await calls.call(
         "kommun",
@@ -96,7 +105,9 @@ async def test_the_own_view_says_who_works_with_me_what_is_planned_what_waits_an
     person_ref = await a_person_with_work_under_way(Calls(deployment))
 
     view = await own_view(
-        deployment, person_ref, lambda v: v["waiting"] and v["plan"] and v["lead"]
+        deployment,
+        person_ref,
+        lambda v: v["waiting"] and v["plan"] and v["lead"] and v["steps"],
     )
 
     kommun = next(a for a in view["agencies"] if a["agency"] == "kommun")
@@ -109,7 +120,9 @@ async def test_the_own_view_says_who_works_with_me_what_is_planned_what_waits_an
         w["agency"] == "af" and w["text"].startswith("Arbetsförmedlingen ska svara")
         for w in view["waiting"]
     )
-    assert "Redo för matchning" not in str(view)  # case workers' notes are not shown here
+    assert view["steps"][0]["text"].startswith("Kommunen och du har pratat om vad du behöver")
+    # The case workers' own notes are theirs: not shown here.
+    assert "Redo för matchning" not in str(view) and "djur" not in str(view)
     assert view["consent_kept_by"] == "kommun"
 
 
