@@ -6,13 +6,18 @@ share one struct; the publishing agency is the one in the type and the source.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 
 from contracts.base import Agency, Id, IntegrationEvent, Name, Outcome, Text
 
 ConsentId = Annotated[Id, msgspec.Meta(description="The publisher's id of the consent.")]
+RecordedBy = Annotated[
+    Literal["agency", "person"],
+    msgspec.Meta(description="Who recorded it: the publisher's case worker ('agency'), or "
+                 "the person themself on their own page ('person')."),
+]
 HandOffId = Annotated[
     Id, msgspec.Meta(description="Id of the hand-off, chosen by the requesting agency.")
 ]
@@ -30,12 +35,14 @@ class ConsentGiven(IntegrationEvent, frozen=True, kw_only=True):
         list[Agency],
         msgspec.Meta(min_length=1, description="Agencies that may see the details."),
     ]
+    recorded_by: RecordedBy = "agency"
 
 
 class ConsentWithdrawn(IntegrationEvent, frozen=True, kw_only=True):
     """Samtycke återkallat: the consent with this id no longer holds."""
 
     consent_id: ConsentId
+    recorded_by: RecordedBy = "agency"
 
 
 class HandOffRequested(IntegrationEvent, frozen=True, kw_only=True):

@@ -26,6 +26,7 @@ _VALUES: dict[str, Any] = {
     "person_ref": EXAMPLE_PERSON_REF,
     "effective_at": _EFFECTIVE_AT,
     "recorded_at": _RECORDED_AT,
+    "recorded_by": "agency",
     "consent_scope": "samordning",
     "outcome": "arbete",
     "kommun": "Uppsala",

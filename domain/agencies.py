@@ -47,3 +47,10 @@ class Gender(StrEnum):
     WOMAN = "kvinna"
     MAN = "man"
     OTHER = "annat"
+
+
+class RecordedBy(StrEnum):
+    """Who recorded a consent: the agency's case worker, or the person on their own page."""
+
+    AGENCY = "agency"
+    PERSON = "person"

@@ -42,9 +42,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # The UI's pick-an-agency login is for development only: in production the
     # organisation's identity provider issues the tokens (SAMLAD_DEV_LOGIN=0).
     dev_login: bool = True
-    # Where each agency's service answers (SAMLAD_AGENCY_URLS, "kommun=http://…,af=…"):
-    # the coordination UI asks the viewer's own agency for its display names.
+    # Each agency service's base URL as the coordination reaches it
+    # (SAMLAD_AGENCY_URLS, "kommun=http://…,af=…"); default: this host's ports.
     agency_urls: dict[str, str] = msgspec.field(default_factory=dict)
+    # Whom a person calls (services/coordination/agency_contacts.toml unless set).
+    agency_contacts: Path | None = None
     # How often the deadline reviewer learns the early warning's norms again (seconds):
     # a norm is counted in days, so half a minute late is on time.
     early_warning_seconds: float = 30.0
@@ -75,6 +77,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "dev_login": env.get("SAMLAD_DEV_LOGIN", "1") != "0",
             "agency_urls": _url_list(env.get("SAMLAD_AGENCY_URLS", "")),
             "early_warning_seconds": float(env.get("SAMLAD_EARLY_WARNING_SECONDS", "30")),
+            "agency_contacts": (Path(env["SAMLAD_AGENCY_CONTACTS"])
+                                if env.get("SAMLAD_AGENCY_CONTACTS") else None),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
@@ -95,7 +99,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         return f"http://{self.host}:{self.ports[service]}"
 
     def agency_url(self, agency: str) -> str:
-        """Where an agency's service answers: as configured, else on this host."""
+        """Where the coordination reaches an agency's API: as configured, else this host.
+
+        The UI asks the viewer's own agency for its display names; the person's page
+        sends a consent there."""
         return self.agency_urls.get(agency) or self.url_of(agency)
 
     @property

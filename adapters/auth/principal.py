@@ -13,12 +13,20 @@ class Role(StrEnum):
     AUDITOR = "auditor"
     BOARD = "styrelse"  # the samordningsförbund's board: decides the rule policy
     SYSTEM = "system"
+    PERSON = "person"
+    """The participant (deltagaren) themself: reads and consents only about their own
+    person reference (``Principal.person_ref``), never as or for an agency."""
 
 
 class Principal(msgspec.Struct, frozen=True, kw_only=True):
     """``agency`` is one of kommun, af, fk, region (None for the förbund's auditors and
-    board)."""
+    board).
+
+    ``person_ref`` names the person a ``person`` token speaks for (None for every other
+    role): the one case it may read and consent about.
+    """
 
     subject: str
     agency: str | None
     role: Role
+    person_ref: str | None = None

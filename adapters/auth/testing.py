@@ -1,6 +1,7 @@
 """Tokens for tests and scripts that drive the APIs of one data dir.
 
     client.headers.update(auth_headers(settings, "kommun"))            # a handläggare
+    auth_headers(settings, None, "person", person_ref=ref)              # the person
     await client.get("/cases/...", headers=auth_headers(settings, None, "auditor"))
 """
 
@@ -21,10 +22,14 @@ class HasDataDir(Protocol):
 
 def auth_headers(
     settings: HasDataDir, agency: str | None, role: str | Role = Role.CASE_WORKER,
-    *, subject: str | None = None,
+    *, subject: str | None = None, person_ref: str | None = None,
 ) -> dict[str, str]:
-    """An ``Authorization`` header signed with the key the services of ``settings`` use."""
+    """An ``Authorization`` header signed with the key the services of ``settings`` use.
+
+    ``person_ref`` with role ``person``: the participant's own token.
+    """
     key = load_signing_key(settings.data_dir, os.environ)
-    token = issue_token(key, agency=agency, role=role,
-                        subject=subject or f"test-{agency or 'forbund'}-{Role(role)}")
+    token = issue_token(key, agency=agency, role=role, person_ref=person_ref,
+                        subject=subject or f"test-{agency or person_ref or 'forbund'}-"
+                        f"{Role(role)}")
     return {"Authorization": f"Bearer {token}"}

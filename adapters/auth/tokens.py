@@ -11,6 +11,7 @@ default, the public half of the data dir's key. ``samlad token issue`` signs.
 from __future__ import annotations
 
 import base64
+import re
 import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
@@ -45,6 +46,8 @@ AUDIENCE = "samlad"
 DEFAULT_TTL = timedelta(hours=8)
 """One working day: a stolen token stops working by the next morning."""
 AGENCIES = frozenset({"kommun", "af", "fk", "region"})
+PERSON_REF = re.compile(r"^p[a-z2-7]{26}$")
+"""The pseudonymous person reference (adapters/pseudonym.py) a ``person`` token names."""
 LEEWAY = timedelta(seconds=30)
 
 
@@ -103,13 +106,15 @@ def issue_token(
     ttl: timedelta = DEFAULT_TTL,
     now: datetime | None = None,
     settings: HasDataDir | None = None,
+    person_ref: str | None = None,
 ) -> str:
     """A signed token for ``subject``; ``settings`` stands in for ``key`` (its data dir).
 
     ``agency`` None is a role of the förbund itself (an auditor), never a case worker.
+    A ``person`` token names the person's own ``person_ref`` and no agency.
     """
     role = Role(role)
-    _check(agency, role)
+    _check(agency, role, person_ref)
     if key is None:
         if settings is None:
             raise ValueError("issue_token needs a key or settings")
@@ -120,6 +125,8 @@ def issue_token(
         "role": str(role), "iat": issued, "nbf": issued - LEEWAY,
         "exp": issued + ttl, "jti": str(uuid.uuid4()),
     }
+    if person_ref is not None:
+        claims["person_ref"] = person_ref
     return jwt.encode(claims, key, algorithm=ALGORITHM)
 
 
@@ -153,16 +160,27 @@ def verify_token_until(
     except ValueError:
         raise InvalidToken(f"unknown role {claims.get('role')!r}") from None
     agency = claims.get("agency")
-    _check(agency, role, error=InvalidToken)
-    principal = Principal(subject=str(claims["sub"]), agency=agency, role=role)
+    person_ref = claims.get("person_ref")
+    _check(agency, role, person_ref, error=InvalidToken)
+    principal = Principal(subject=str(claims["sub"]), agency=agency, role=role,
+                          person_ref=person_ref)
     return principal, float(claims["exp"]) + LEEWAY.total_seconds()
 
 
 def _check(
-    agency: str | None, role: Role, error: type[Exception] = ValueError
+    agency: str | None, role: Role, person_ref: object,
+    error: type[Exception] = ValueError,
 ) -> None:
     if agency is not None and agency not in AGENCIES:
         raise error(f"unknown agency {agency!r}")
     if agency is None and role in (Role.CASE_WORKER, Role.COORDINATOR):
         # A case worker or coordinator always works for one agency (sekretess follows it).
         raise error(f"a {role} belongs to an agency")
+    if role is Role.PERSON:
+        # The person speaks for themself only: one reference, and never as an agency.
+        if agency is not None:
+            raise error("a person token names no agency")
+        if not isinstance(person_ref, str) or not PERSON_REF.match(person_ref):
+            raise error("a person token names the person's own person_ref")
+    elif person_ref is not None:
+        raise error(f"only a person token names a person_ref, not a {role}")

@@ -14,7 +14,7 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.agencies import Agency, Outcome
+from domain.agencies import Agency, Outcome, RecordedBy
 from domain.agency.errors import Conflict, Invalid, NotFound
 
 INVOLVEMENT_NS = UUID("7f1d3c1e-5a0b-4f38-9a36-2f3c8f7a9d11")
@@ -64,33 +64,40 @@ class Involvement(Aggregate):
             )
 
     # Samtycke
+    # ``recorded_by`` says whose act it was: the person's own consent on their page is
+    # the same fact as one a case worker records, attributed to the person.
     def give_consent(
         self, *, consent_id: str, consent_scope: str, to_agencies: list[str],
-        effective_at: datetime, recorded_at: datetime,
+        recorded_by: RecordedBy, effective_at: datetime, recorded_at: datetime,
     ) -> None:
         if consent_id in self.consents:
             raise Conflict(f"consent {consent_id} is already recorded", field="consent_id")
         if not to_agencies:
             raise Invalid("consent is given to at least one agency", field="to_agencies")
-        self._consent_given(consent_id, consent_scope, to_agencies, effective_at, recorded_at)
+        self._consent_given(consent_id, consent_scope, to_agencies, effective_at, recorded_at,
+                            str(RecordedBy(recorded_by)))
 
     @event("ConsentGiven")
     def _consent_given(
         self, consent_id: str, consent_scope: str, to_agencies: list[str],
-        effective_at: datetime, recorded_at: datetime,
+        effective_at: datetime, recorded_at: datetime, recorded_by: str = RecordedBy.AGENCY,
     ) -> None:
+        # Events stored before ``recorded_by`` existed were all recorded by the agency.
         self.consents[consent_id] = "given"
 
     def withdraw_consent(
-        self, *, consent_id: str, effective_at: datetime, recorded_at: datetime
+        self, *, consent_id: str, recorded_by: RecordedBy, effective_at: datetime,
+        recorded_at: datetime,
     ) -> None:
         if self.consents.get(consent_id) != "given":
             raise NotFound(f"no consent {consent_id} is in force", field="consent_id")
-        self._consent_withdrawn(consent_id, effective_at, recorded_at)
+        self._consent_withdrawn(consent_id, effective_at, recorded_at,
+                                str(RecordedBy(recorded_by)))
 
     @event("ConsentWithdrawn")
     def _consent_withdrawn(
-        self, consent_id: str, effective_at: datetime, recorded_at: datetime
+        self, consent_id: str, effective_at: datetime, recorded_at: datetime,
+        recorded_by: str = RecordedBy.AGENCY,
     ) -> None:
         self.consents[consent_id] = "withdrawn"
 

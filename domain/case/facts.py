@@ -16,7 +16,7 @@ from datetime import datetime
 
 import msgspec
 
-from domain.agencies import Agency, Gender, InterventionType, Outcome
+from domain.agencies import Agency, Gender, InterventionType, Outcome, RecordedBy
 
 __all__ = [
     "BenefitEnded",
@@ -142,6 +142,9 @@ class HandOffRejected(FactBase, frozen=True, kw_only=True):
 class ConsentGiven(FactBase, frozen=True, kw_only=True):
     """The person consents (samtycke) that ``to_agencies`` see ``consent_scope`` details.
 
+    ``recorded_by`` says whether the agency's case worker recorded it or the person did,
+    on their own page.
+
     ``consent_scope`` "alla" covers every scope. It is not ``scope``, which says who may
     see this fact's own details.
     """
@@ -149,12 +152,14 @@ class ConsentGiven(FactBase, frozen=True, kw_only=True):
     consent_id: str
     consent_scope: str
     to_agencies: tuple[Agency, ...]
+    recorded_by: RecordedBy = RecordedBy.AGENCY
 
 
 class ConsentWithdrawn(FactBase, frozen=True, kw_only=True):
     """The person withdraws a consent (återkallat samtycke)."""
 
     consent_id: str
+    recorded_by: RecordedBy = RecordedBy.AGENCY
 
 
 class ContactLost(FactBase, frozen=True, kw_only=True):

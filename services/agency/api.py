@@ -6,9 +6,13 @@ application, injected as ``application`` (``create_agency_app`` provides it).
 
 from __future__ import annotations
 
-from litestar import Controller, get, post
+from typing import Any
+
+from litestar import Controller, Request, get, post
 from litestar.params import FromPath, JSONBody
 
+from adapters.auth.principal import Principal, Role
+from domain.agencies import RecordedBy
 from domain.agency.involvement import Involvement
 from services.agency.application import AgencyApplication
 from services.agency.schemas import (
@@ -27,6 +31,17 @@ from services.agency.schemas import (
 )
 
 PERSON = "/persons/{person_ref:str}"
+AnyRequest = Request[Any, Any, Any]
+
+
+def recorded_by(request: AnyRequest) -> RecordedBy:
+    """Whose act a consent is: the person's own (a ``person`` token), else the agency's.
+
+    The policy table has already let a person in only about their own reference.
+    """
+    principal: Principal | None = request.scope.get("user")
+    is_person = principal is not None and principal.role is Role.PERSON
+    return RecordedBy.PERSON if is_person else RecordedBy.AGENCY
 
 
 def view_of(
@@ -90,20 +105,22 @@ class InvolvementController(Controller):
     ) -> Accepted:
         return application.record_display_name(person_ref, data)
 
-    @post("/consents", status_code=201, sync_to_thread=True, tags=["consent"])
+    @post("/consents", status_code=201, sync_to_thread=True, tags=["consent"],
+          summary="Record a consent (a case worker, or the person themself with a "
+          "person token)")
     def give_consent(
-        self, application: AgencyApplication, person_ref: FromPath[str],
-        data: JSONBody[GiveConsent],
+        self, request: AnyRequest, application: AgencyApplication,
+        person_ref: FromPath[str], data: JSONBody[GiveConsent],
     ) -> Accepted:
-        return application.give_consent(person_ref, data)
+        return application.give_consent(person_ref, data, recorded_by(request))
 
     @post("/consents/{consent_id:str}/withdraw", status_code=200, sync_to_thread=True,
           tags=["consent"])
     def withdraw_consent(
-        self, application: AgencyApplication, person_ref: FromPath[str],
-        consent_id: FromPath[str], data: JSONBody[Command],
+        self, request: AnyRequest, application: AgencyApplication,
+        person_ref: FromPath[str], consent_id: FromPath[str], data: JSONBody[Command],
     ) -> Accepted:
-        return application.withdraw_consent(person_ref, consent_id, data)
+        return application.withdraw_consent(person_ref, consent_id, data, recorded_by(request))
 
     @post("/hand-offs", status_code=201, sync_to_thread=True, tags=["hand-offs"])
     def request_hand_off(

@@ -30,7 +30,7 @@ from adapters.store.keyed_lock import KeyedLock
 from adapters.telemetry.tracing import current_traceparent
 from contracts import common
 from contracts.base import IntegrationEvent
-from domain.agencies import Agency
+from domain.agencies import Agency, RecordedBy
 from domain.agency.errors import AgencyRuleViolation, NotFound
 from domain.agency.involvement import Involvement
 from services.agency.schemas import (
@@ -183,13 +183,20 @@ class AgencyApplication(StoredApplication):
                          create=lambda: self.open_involvement(person_ref, now, now))
         return person_ref
 
-    def give_consent(self, person_ref: str, command: GiveConsent) -> Accepted:
+    def give_consent(
+        self, person_ref: str, command: GiveConsent, recorded_by: str = RecordedBy.AGENCY
+    ) -> Accepted:
+        """``recorded_by`` "person": the person gave it on their own page (ADR 0019)."""
         consent_id = command.consent_id or str(uuid4())
         return self.run(person_ref, command, Involvement.give_consent,
-                        new_ids={"consent_id": consent_id})
+                        new_ids={"consent_id": consent_id}, recorded_by=recorded_by)
 
-    def withdraw_consent(self, person_ref: str, consent_id: str, command: Command) -> Accepted:
-        return self.run(person_ref, command, Involvement.withdraw_consent, consent_id=consent_id)
+    def withdraw_consent(
+        self, person_ref: str, consent_id: str, command: Command,
+        recorded_by: str = RecordedBy.AGENCY,
+    ) -> Accepted:
+        return self.run(person_ref, command, Involvement.withdraw_consent, consent_id=consent_id,
+                        recorded_by=recorded_by)
 
     def request_hand_off(self, person_ref: str, command: RequestHandOff) -> Accepted:
         hand_off_id = command.hand_off_id or str(uuid4())

@@ -20,7 +20,12 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.types import AfterResponseHookHandler
 
-from services.coordination.access_log import AccessLogger, AccessView, query_access_log
+from services.coordination.access_log import (
+    AccessLogger,
+    AccessView,
+    query_access_log,
+    reader_of,
+)
 from services.coordination.as_of import CaseAsOf, case_as_of
 from services.coordination.indicators import Indicators, get_indicators
 
@@ -28,6 +33,9 @@ AUDITOR = "auditor"
 MAX_ACCESS_PAGE = 5000
 # The reads of one person's case: GET /cases/{ref}[/timeline|/as-of], GET /ui/cases/{ref}.
 CASE_READ = re.compile(r"^/(ui/)?cases/(p[a-z2-7]{26})(/timeline|/as-of)?/?$")
+# The person reading their own view: GET /me, GET /ui/me (the token names the person).
+OWN_READ = re.compile(r"^/(ui/)?me/?$")
+OWN_PURPOSE = "egen insyn"
 
 
 def auditor_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
@@ -84,6 +92,14 @@ def access_log_hook(logger: AccessLogger) -> AfterResponseHookHandler:
 
     async def after_response(request: Request[Any, Any, Any]) -> None:
         if request.scope.get("method") != "GET":
+            return
+        own = OWN_READ.match(request.scope["path"])
+        person_ref = getattr(request.scope.get("user"), "person_ref", None)
+        if own is not None and person_ref:
+            subject, role, _ = reader_of(request)
+            logger.record(person_ref=person_ref, subject=subject, role=role, agency=None,
+                          purpose=OWN_PURPOSE, resource=("ui" if own.group(1) else "api")
+                          + ":me")
             return
         match = CASE_READ.match(request.scope["path"])
         if match is None:

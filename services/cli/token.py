@@ -9,6 +9,7 @@ from typing import Any
 
 from adapters.auth.principal import Role
 from adapters.auth.tokens import issue_token, load_signing_key, public_key_text
+from adapters.pseudonym import Pseudonymiser
 from services.settings import Settings
 
 AGENCIES = ("kommun", "af", "fk", "region")
@@ -23,6 +24,11 @@ def add_parser(commands: Any) -> None:
                        "auditor or board, role styrelse)")
     issue.add_argument("--role", required=True, choices=[str(r) for r in Role])
     issue.add_argument("--subject", help="who the token names (default: dev-<agency>-<role>)")
+    issue.add_argument("--person-ref",
+                       help="with --role person: the person reference the token speaks for")
+    issue.add_argument("--personnummer",
+                       help="with --role person: the personnummer, turned into the "
+                       "reference with the data dir's pseudonym key (never stored)")
     issue.add_argument("--ttl-hours", type=float, default=8.0)
     issue.add_argument("--data-dir")
     public = sub.add_parser("public-key",
@@ -35,11 +41,20 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.token_command == "public-key":
         print(public_key_text(key))
         return 0
-    subject = args.subject or f"dev-{args.agency or 'forbund'}-{args.role}"
     try:
+        person_ref = _person_ref(args, settings)
+        subject = args.subject or f"dev-{args.agency or person_ref or 'forbund'}-{args.role}"
         token = issue_token(key, agency=args.agency, role=args.role, subject=subject,
-                            ttl=timedelta(hours=args.ttl_hours))
+                            ttl=timedelta(hours=args.ttl_hours), person_ref=person_ref)
     except ValueError as error:
         raise SystemExit(f"samlad token issue: {error}") from None
     print(token)
     return 0
+
+
+def _person_ref(args: argparse.Namespace, settings: Settings) -> str | None:
+    """A person token's reference: given, or derived from a personnummer."""
+    if args.personnummer:
+        pseudonymiser = Pseudonymiser.from_file(settings.pseudonym_key_file)
+        return pseudonymiser.person_ref(args.personnummer)
+    return str(args.person_ref) if args.person_ref else None

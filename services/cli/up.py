@@ -38,9 +38,10 @@ def child_env(settings: Settings, nats_url: str) -> dict[str, str]:
     env |= {
         "SAMLAD_DATA_DIR": str(settings.data_dir),
         "SAMLAD_NATS_URL": nats_url,
-        # The coordination UI asks the viewer's own agency for what it alone knows.
+        # The coordination reaches the agencies: the UI asks the viewer's own agency for
+        # what it alone knows; the person's page sends a consent to the agency keeping it.
         "SAMLAD_AGENCY_URLS": ",".join(
-            f"{agency}={settings.url_of(agency)}" for agency in AGENCY_SERVICES),
+            f"{agency}={settings.agency_url(agency)}" for agency in AGENCY_SERVICES),
         "SAMLAD_NATS_PARTITIONS": str(settings.partitions),
         "SAMLAD_NATS_REPLICAS": "1",
     }

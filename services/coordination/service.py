@@ -25,12 +25,15 @@ from services.coordination.alerts_outbox import AlertData
 from services.coordination.api import coordination_router
 from services.coordination.application import CoordinationApplication
 from services.coordination.consumer import PartitionConsumer
+from services.coordination.contacts import load_contacts
 from services.coordination.contracts_api import contracts_router
 from services.coordination.early_warning_api import early_warnings_router
 from services.coordination.gaps import GapRefill
 from services.coordination.live import Broadcaster
 from services.coordination.metrics import register_coordination_metrics
 from services.coordination.ops_api import ops_router
+from services.coordination.own_api import own_view_router
+from services.coordination.reading import CaseReader
 from services.coordination.recorders import recorder_env
 from services.coordination.rules_api import rules_router
 from services.coordination.ui import template_config, ui_router
@@ -140,6 +143,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Litestar:
     application.after_commit["live"] = live.notify
     # Every read of a case (API or UI) is logged after it is answered (services/audit).
     access_log = AccessLogger(application, clock)
+    contacts = load_contacts(settings.agency_contacts)
     return build_app(
         service="coordination",
         title="Samlad – samordning (det gemensamma ärendet)",
@@ -147,8 +151,9 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Litestar:
         route_handlers=[
             coordination_router(application, sealer),
             ops_router(application, clock, settings.gap_grace),
+            own_view_router(CaseReader(application), contacts),
             contracts_router(nats_url=settings.nats_url),
-            ui_router(application, settings, live, clock, sealer=sealer),
+            ui_router(application, settings, live, clock, sealer=sealer, contacts=contacts),
             audit_router(application), rules_router(application, clock),
             early_warnings_router(application, clock),
         ],

@@ -13,9 +13,11 @@ from typing import Any
 
 from contracts import af, common, fk, kommun, region
 from contracts.envelope import Received
-from domain.agencies import Agency, InterventionType
+from domain.agencies import Agency, InterventionType, RecordedBy
 from domain.case import facts as f
 from domain.case.scopes import AGENCY_SCOPE
+
+_BY_PERSON = {"agency": "", "person": " av personen själv"}
 
 Builder = Callable[[Any, dict[str, Any]], f.Fact]
 
@@ -32,11 +34,14 @@ def _secret(base: dict[str, Any], **values: object) -> dict[str, Any]:
 _BUILDERS: dict[type[Any], Builder] = {
     # Shared by all four agencies.
     common.ConsentGiven: lambda e, b: f.ConsentGiven(
-        **b, summary=f"Samtycke ({e.consent_scope}) till {', '.join(e.to_agencies)}",
+        **b, summary=f"Samtycke ({e.consent_scope}) till {', '.join(e.to_agencies)}"
+        f"{_BY_PERSON[e.recorded_by]}",
         consent_id=e.consent_id, consent_scope=e.consent_scope,
-        to_agencies=tuple(Agency(a) for a in e.to_agencies)),
+        to_agencies=tuple(Agency(a) for a in e.to_agencies),
+        recorded_by=RecordedBy(e.recorded_by)),
     common.ConsentWithdrawn: lambda e, b: f.ConsentWithdrawn(
-        **b, summary="Samtycke återkallat", consent_id=e.consent_id),
+        **b, summary=f"Samtycke återkallat{_BY_PERSON[e.recorded_by]}",
+        consent_id=e.consent_id, recorded_by=RecordedBy(e.recorded_by)),
     common.HandOffRequested: lambda e, b: f.HandOffRequested(
         **_secret(b, orsak=e.reason), summary=f"Överlämning begärd till {e.to_agency}",
         hand_off_id=e.hand_off_id, to_agency=Agency(e.to_agency), reason=""),

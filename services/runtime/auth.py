@@ -102,16 +102,15 @@ def authorizer(service: str) -> Guard:
         method = str(connection.scope.get("method", "GET"))
         access = access_of(service, method, connection.scope["path"])
         principal: Principal | None = connection.scope.get("user")
-        decision = decide(access, service, principal)
+        decision = decide(access, service, principal, connection.scope["path"])
         if decision is Decision.UNAUTHENTICATED:
             raise unauthenticated("send Authorization: Bearer <token>")
         if decision is Decision.FORBIDDEN and principal is not None:
             log.info("access_denied", service=service, access=str(access),
                      subject=principal.subject, agency=principal.agency,
                      role=str(principal.role))
-            raise forbidden(
-                f"{principal.role} of {principal.agency or 'förbundet'} may not "
-                f"{access} on {service}"
-            )
+            who = principal.agency or (
+                "their own person" if principal.person_ref else "förbundet")
+            raise forbidden(f"{principal.role} of {who} may not {access} on {service}")
 
     return authorize

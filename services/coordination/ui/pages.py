@@ -16,11 +16,11 @@ from litestar.exceptions import NotAuthorizedException, PermissionDeniedExceptio
 from litestar.params import Body, FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
-from adapters.pseudonym import InvalidPersonnummer, Pseudonymiser
 from services.coordination.application import CoordinationApplication
-from services.coordination.ui.case_page import PERSON_REF, CasePages
+from services.coordination.ui.case_page import CasePages
 from services.coordination.ui.caseload import CaseloadFilter, caseload, kommuner
 from services.coordination.ui.own_records import OwnRecords
+from services.coordination.ui.person_lookup import person_ref_of
 from services.coordination.ui.viewer import Viewers
 from services.settings import Settings
 
@@ -47,7 +47,8 @@ def page_router(
     ) -> Template | Redirect:
         viewer = viewers.of(request)
         if viewer is None:
-            return Redirect(path="/ui/login")
+            # A person has their own page; the caseload is never theirs to see.
+            return Redirect(path="/ui/me" if viewers.person_of(request) else "/ui/login")
         if not viewer.reads_cases:
             return Redirect(path="/ui/regler")
         where = CaseloadFilter(kommun=kommun or "", rule=rule or "", agency=agency or "",
@@ -73,12 +74,9 @@ def page_router(
             raise NotAuthorizedException("logga in först")
         if not viewer.reads_cases:
             raise PermissionDeniedException("styrelsen läser inga ärenden")
-        text = data.query.strip().lower()
-        if not PERSON_REF.match(text):
-            try:
-                text = Pseudonymiser.from_file(settings.pseudonym_key_file).person_ref(text)
-            except InvalidPersonnummer:
-                return Redirect(path="/ui?message=ogiltigt", status_code=303)
+        text = person_ref_of(data.query, settings.pseudonym_key_file)
+        if text is None:
+            return Redirect(path="/ui?message=ogiltigt", status_code=303)
         if app.find_case(text) is None:
             return Redirect(path="/ui?message=saknas", status_code=303)
         return Redirect(path=f"/ui/cases/{text}", status_code=303)

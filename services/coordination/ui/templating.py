@@ -7,6 +7,7 @@ from pathlib import Path
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
+from services.coordination import plain_swedish
 from services.coordination.ui import labels
 from services.coordination.ui.viewer import AGENCY_NAMES
 
@@ -25,7 +26,7 @@ def _configure(engine: JinjaTemplateEngine) -> None:
         "agency_name": labels.agency_name, "agency_short": labels.agency_short,
         "rule_label": labels.rule_label, "day": labels.day, "moment": labels.moment,
         "outcome": lambda value: labels.OUTCOMES.get(str(value), str(value)),
-        "humanize": _humanize,
+        "humanize": _humanize, "plain_day": plain_swedish.day,
     })
     env.globals.update({
         "rule_labels": {str(rule): label for rule, label in labels.RULES.items()},

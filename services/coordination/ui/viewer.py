@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 )
 from litestar import Request
 
-from adapters.auth.principal import Role
+from adapters.auth.principal import Principal, Role
 from adapters.auth.tokens import (
     InvalidToken,
     issue_token,
@@ -80,8 +80,9 @@ def _agency(value: object) -> Agency | None:
 
 
 def _viewer(principal: object) -> Viewer | None:
+    """A case worker, coordinator or auditor; never a person (they have their own page)."""
     role = getattr(principal, "role", None)
-    if role is None:
+    if role is None or role == Role.PERSON:
         return None
     return Viewer(subject=str(getattr(principal, "subject", "")),
                   agency=_agency(getattr(principal, "agency", None)), role=str(role))
@@ -104,15 +105,27 @@ class Viewers:
         return load_signing_key(self._settings.data_dir, os.environ)
 
     def of(self, request: Request[Any, Any, Any]) -> Viewer | None:
+        """The case worker (or auditor) of the request; None for no one or a person."""
+        return _viewer(self._principal(request))
+
+    def person_of(self, request: Request[Any, Any, Any]) -> tuple[str, str] | None:
+        """``(person_ref, token)`` when a person calls: their own page, their own token."""
+        principal = self._principal(request)
+        person_ref = getattr(principal, "person_ref", None)
+        if getattr(principal, "role", None) != Role.PERSON or not person_ref:
+            return None
+        return str(person_ref), self.token_of(request)
+
+    def _principal(self, request: Request[Any, Any, Any]) -> Principal | None:
         """The middleware's principal, else the verified token of the request, else None."""
-        found = _viewer(request.scope.get("user"))
+        found: Principal | None = request.scope.get("user")
         if found is not None:
             return found
         token = self.token_of(request)
         if not token:
             return None
         try:
-            return _viewer(verify_token(self._key, token))
+            return verify_token(self._key, token)
         except InvalidToken:
             return None
 
@@ -122,6 +135,11 @@ class Viewers:
         header = request.headers.get("authorization", "")
         token = header[7:] if header.lower().startswith("bearer ") else ""
         return token or request.cookies.get(COOKIE, "")
+
+    def person_token(self, person_ref: str) -> str:
+        """A token for the dev login of a participant: their own reference, no agency."""
+        return issue_token(self._signing_key, agency=None, role=Role.PERSON,
+                           subject=f"ui-person-{person_ref}", person_ref=person_ref)
 
     def login_token(self, agency: Agency | None, role: str) -> str:
         """A token for the dev login; a förbund login (no agency) is an auditor or the

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from adapters.store.testing import missing, opted_out
 
-from .system import Agencies, Samlad
+from .system import LIVE_TIMEOUT_MS, Agencies, Samlad
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -63,3 +64,15 @@ def browser() -> Iterator[object]:
         )
         yield launched
         launched.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=LIVE_TIMEOUT_MS)  # live news travels over NATS first
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE")
+    opened = context.new_page()
+    opened.set_default_timeout(LIVE_TIMEOUT_MS)
+    yield opened
+    context.close()  # also closes the page's EventSource, so nothing reconnects

@@ -7,9 +7,11 @@ by calling the agency APIs over HTTP with each agency's bearer token, back-dated
 
 from __future__ import annotations
 
+import os
 import random
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -19,6 +21,10 @@ from services.cli.testing import RunningSamlad
 from services.demo.personnummer import random_personnummer
 
 Json = dict[str, Any]
+ROOT = Path(__file__).resolve().parents[3]
+SCREENSHOTS = ROOT / os.environ.get("SAMLAD_SCREENSHOTS", "build/screenshots")
+"""Where the browser tests save screenshots; `make screenshots` points it at docs/."""
+LIVE_TIMEOUT_MS = 15_000
 
 
 def days_ago(days: int) -> str:

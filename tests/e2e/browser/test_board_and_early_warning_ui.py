@@ -17,11 +17,10 @@ import pytest
 from services.cli.testing import clean_env
 
 from .conftest import running_samlad
-from .system import Agencies, Samlad
-from .test_case_worker_ui import SCREENSHOTS, log_in, page, wait_for_case
+from .system import SCREENSHOTS, Agencies, Samlad
+from .test_case_worker_ui import log_in, wait_for_case
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-__all__ = ["page"]  # the fixture, shared with the case workers' tests
 
 ANSWERED = 8
 

@@ -36,6 +36,9 @@ PRINCIPALS: list[tuple[str, str | None, str | None]] = [
     ("system@other", "system", "other"),
     ("system@forbund", "system", None),
     ("styrelse", "styrelse", None),
+    # The participant: "own" names the person the path is about, "other" someone else.
+    ("person@own", "person", "own"),
+    ("person@other", "person", "other"),
 ]
 
 _OWN_AGENCY_ONLY = {
@@ -45,21 +48,30 @@ _OWN_AGENCY_ONLY = {
     "auditor": FORBIDDEN,
     "system@own": OK, "system@other": FORBIDDEN, "system@forbund": FORBIDDEN,
     "styrelse": FORBIDDEN,
+    "person@own": FORBIDDEN, "person@other": FORBIDDEN,
 }
 EXPECTED: dict[Access, dict[str, Any]] = {
     Access.OPEN: dict.fromkeys(_OWN_AGENCY_ONLY, OK),
     Access.COMMAND: _OWN_AGENCY_ONLY,
+    # The same command for case workers; a person records only their own consent.
+    Access.CONSENT: _OWN_AGENCY_ONLY | {"person@own": OK},
     Access.RECORD: _OWN_AGENCY_ONLY,
     Access.CASE: dict.fromkeys(_OWN_AGENCY_ONLY, OK)
-    | {"anonymous": UNAUTHENTICATED, "forged": UNAUTHENTICATED, "styrelse": FORBIDDEN},
+    | {"anonymous": UNAUTHENTICATED, "forged": UNAUTHENTICATED, "styrelse": FORBIDDEN,
+       "person@own": FORBIDDEN, "person@other": FORBIDDEN},
     Access.OPS: dict.fromkeys(_OWN_AGENCY_ONLY, FORBIDDEN)
     | {"anonymous": UNAUTHENTICATED, "forged": UNAUTHENTICATED,
        "auditor": OK, "system@own": OK, "system@other": OK, "system@forbund": OK},
     Access.AUDIT: dict.fromkeys(_OWN_AGENCY_ONLY, FORBIDDEN)
     | {"anonymous": UNAUTHENTICATED, "forged": UNAUTHENTICATED, "auditor": OK},
+    # /me names no one: whichever person calls reads their own view, and only they.
+    Access.SELF: dict.fromkeys(_OWN_AGENCY_ONLY, FORBIDDEN)
+    | {"anonymous": UNAUTHENTICATED, "forged": UNAUTHENTICATED,
+       "person@own": OK, "person@other": OK},
     Access.NONE: dict.fromkeys(_OWN_AGENCY_ONLY, FORBIDDEN)
     | {"anonymous": UNAUTHENTICATED, "forged": UNAUTHENTICATED},
-    # The rule policy: everyone with a token reads it; only the board changes it.
+    # The rule policy (no personal data): everyone with a token reads it; only the board
+    # changes it.
     Access.RULES: dict.fromkeys(_OWN_AGENCY_ONLY, OK)
     | {"anonymous": UNAUTHENTICATED, "forged": UNAUTHENTICATED},
     Access.POLICY: dict.fromkeys(_OWN_AGENCY_ONLY, FORBIDDEN)
@@ -67,6 +79,7 @@ EXPECTED: dict[Access, dict[str, Any]] = {
 }
 
 _PARAM = re.compile(r"\{(\w+):(\w+)\}")
+OTHER_PERSON = "p" + "c" * 26
 _SAMPLE = {"str": "pa" + "b" * 25, "path": "samlad.css", "int": "1",
            "uuid": "00000000-0000-0000-0000-000000000001"}
 
@@ -97,22 +110,29 @@ def headers_for(deployment: Deployment, service: str, label: str, role: str | No
         token = issue_token(Ed25519PrivateKey.generate(), agency="kommun", role="handlaggare",
                             subject="mallory")
         return {"Authorization": f"Bearer {token}"}
+    assert role is not None
+    if role == "person":
+        ref = _SAMPLE["str"] if where == "own" else OTHER_PERSON
+        return auth_headers(deployment.settings, None, role, person_ref=ref)
     own = service if service != "coordination" else "kommun"
     other = "af" if own != "af" else "fk"
     agency = {"own": own, "other": other, None: None}[where]
-    assert role is not None
     return auth_headers(deployment.settings, agency, role)
 
 
 def test_every_route_is_classified(deployment: Deployment) -> None:
+    seen = set()
     for service, app in deployment.apps.items():
         routes = endpoints(app)
         assert len(routes) >= 5, service
         for method, path in routes:
             access = access_of(service, method, path)
+            seen.add(access)
             assert access in EXPECTED or access is Access.UI, (service, method, path)
             if access is Access.UI:
                 assert service == "coordination" and path.startswith("/ui"), path
+    # The person's two ways in exist, so the matrix below checks them for every role.
+    assert {Access.SELF, Access.CONSENT} <= seen
 
 
 async def test_every_role_against_every_endpoint(deployment: Deployment) -> None:

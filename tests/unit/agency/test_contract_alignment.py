@@ -10,7 +10,7 @@ import pytest
 from adapters.outbox.translator import contract_data
 from contracts.registry import REGISTRY, EventSpec
 from domain.af.job_seeker import JobSeeker
-from domain.agencies import Agency, Gender, InterventionType, Outcome
+from domain.agencies import Agency, Gender, InterventionType, Outcome, RecordedBy
 from domain.agency.involvement import Involvement
 from domain.fk.insured import Insured, SicknessBenefitEndReason
 from domain.kommun.participant import Participant
@@ -83,8 +83,8 @@ def _all_commands(aggregate: Involvement) -> None:
         aggregate.end_rehabilitation(rehabilitation_id="r", further_support_needed=False, **at)
         aggregate.confirm_sip_participation(sip_id="s", **at)
     aggregate.give_consent(consent_id="c1", consent_scope="samordning",
-                           to_agencies=["kommun"], **at)
-    aggregate.withdraw_consent(consent_id="c1", **at)
+                           to_agencies=["kommun"], recorded_by=RecordedBy.PERSON, **at)
+    aggregate.withdraw_consent(consent_id="c1", recorded_by=RecordedBy.AGENCY, **at)
     aggregate.request_hand_off(hand_off_id="h1", to_agency=(
         "af" if aggregate.agency != Agency.AF else "kommun"), reason="r", **at)
     aggregate.receive_hand_off(hand_off_id="h2", from_agency="fk", reason="r", **at)

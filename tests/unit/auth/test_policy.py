@@ -25,6 +25,12 @@ def principal(role: Role, agency: str | None) -> Principal:
     ("coordination", "GET", "/cases/{person_ref:str}/as-of", Access.AUDIT),
     ("coordination", "POST", "/cases", Access.NONE),
     ("coordination", "GET", "/ui/cases/{person_ref:str}", Access.UI),
+    ("coordination", "GET", "/me", Access.SELF),
+    ("coordination", "POST", "/me", Access.NONE),
+    ("kommun", "POST", "/persons/{person_ref:str}/consents", Access.CONSENT),
+    ("fk", "POST", "/persons/{person_ref:str}/consents/{consent_id:str}/withdraw",
+     Access.CONSENT),
+    ("fk", "POST", "/persons/{person_ref:str}/hand-offs", Access.COMMAND),
 ])
 def test_routes_fall_into_access_classes(
     service: str, method: str, path: str, access: Access
@@ -44,3 +50,25 @@ def test_an_auditor_reads_the_shared_case_and_runs_no_command() -> None:
     assert decide(Access.CASE, "coordination", auditor) is Decision.ALLOW
     assert decide(Access.COMMAND, "kommun", auditor) is Decision.FORBIDDEN
     assert decide(Access.RECORD, "kommun", auditor) is Decision.FORBIDDEN
+
+
+MINE, THEIRS = "p" + "a" * 26, "p" + "b" * 26
+
+
+def test_a_person_consents_only_about_themself_and_reads_only_their_own_view() -> None:
+    person = Principal(subject="s", agency=None, role=Role.PERSON, person_ref=MINE)
+
+    assert decide(Access.CONSENT, "kommun", person,
+                  f"/persons/{MINE}/consents") is Decision.ALLOW
+    assert decide(Access.CONSENT, "kommun", person,
+                  f"/persons/{THEIRS}/consents") is Decision.FORBIDDEN
+    assert decide(Access.SELF, "coordination", person, "/me") is Decision.ALLOW
+    for access in (Access.COMMAND, Access.RECORD, Access.CASE, Access.OPS, Access.AUDIT):
+        assert decide(access, "coordination", person, f"/cases/{MINE}") is Decision.FORBIDDEN
+
+
+def test_no_one_but_the_person_reads_the_own_view() -> None:
+    for role, agency in ((Role.CASE_WORKER, "kommun"), (Role.AUDITOR, None),
+                         (Role.SYSTEM, None)):
+        assert decide(Access.SELF, "coordination", principal(role, agency),
+                      "/me") is Decision.FORBIDDEN

@@ -77,3 +77,36 @@ def test_a_token_signed_with_the_shared_secret_of_old_is_refused() -> None:
 
     with pytest.raises(InvalidToken):
         verify_token(KEY, token, now=NOW)
+
+
+REF = "p" + "a" * 26
+
+
+def test_a_person_token_names_the_persons_own_reference_and_no_agency() -> None:
+    token = issue_token(SIGNING, agency=None, role="person", subject="deltagare",
+                        person_ref=REF, now=NOW)
+
+    assert verify_token(KEY, token, now=NOW) == Principal(
+        subject="deltagare", agency=None, role=Role.PERSON, person_ref=REF)
+
+
+@pytest.mark.parametrize(("agency", "role", "person_ref"), [
+    (None, "person", None),  # a person token always names whom it speaks for
+    (None, "person", "19811218-9876"),  # a reference, never a personnummer
+    ("kommun", "person", REF),  # a person is not an agency
+    ("kommun", "handlaggare", REF),  # a case worker speaks for no one person
+])
+def test_a_person_reference_belongs_to_a_person_token_only(
+    agency: str | None, role: str, person_ref: str | None
+) -> None:
+    with pytest.raises(ValueError, match="person"):
+        issue_token(SIGNING, agency=agency, role=role, subject="x", person_ref=person_ref)
+
+
+def test_a_person_token_without_its_reference_is_refused_when_verified() -> None:
+    forged = jwt.encode({"iss": "samlad", "aud": "samlad", "sub": "x", "agency": None,
+                         "role": "person", "iat": NOW, "exp": NOW + timedelta(hours=1)},
+                        SIGNING, algorithm="EdDSA")
+
+    with pytest.raises(InvalidToken, match="person_ref"):
+        verify_token(KEY, forged, now=NOW)
