@@ -18,7 +18,7 @@ from adapters.outbox.relay import OutboxRelay, Publisher
 from adapters.outbox.translator import ContractTranslator
 from adapters.pseudonym import Pseudonymiser
 from adapters.store.application import open_application
-from services.agency.api import InvolvementController, PersonController
+from services.agency.api import CatalogueController, InvolvementController, PersonController
 from services.agency.application import AgencyApplication
 from services.agency.inbound import IncomingHandOffs
 from services.agency.metrics import register_agency_metrics
@@ -83,7 +83,7 @@ def create_agency_app(
         await IncomingHandOffs(js=js, application=application, clock=clock).run(stop)
 
     workers = NatsWorkers(settings.nats, agency, [relay, hand_offs, republishing])
-    shared: list[type[Controller]] = [InvolvementController]
+    shared: list[type[Controller]] = [InvolvementController, CatalogueController]
     if agency != "kommun":  # the kommun identifies a person by enrolling them
         shared.append(PersonController)
     return build_app(
