@@ -22,6 +22,7 @@ from services.coordination.access_log import AccessLogger
 from services.coordination.alerts_outbox import AlertData
 from services.coordination.api import coordination_router
 from services.coordination.application import CoordinationApplication
+from services.coordination.catalogue_api import catalogue_router
 from services.coordination.consumer import PartitionConsumer
 from services.coordination.contracts_api import contracts_router
 from services.coordination.gaps import GapRefill
@@ -122,6 +123,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Litestar:
         settings=settings,
         route_handlers=[
             coordination_router(application, sealer), ops_router(application, clock),
+            catalogue_router(application, clock),
             contracts_router(nats_url=settings.nats_url),
             ui_router(application, settings, live, clock, sealer=sealer),
             audit_router(application),

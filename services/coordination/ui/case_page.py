@@ -1,4 +1,5 @@
-"""What the case page shows: four lanes over time, hand-offs, lead, consent, alerts.
+"""What the case page shows: four lanes over time, hand-offs, lead, consent, alerts,
+and where there is room for the person (the catalogue's free places).
 
 Built from the case aggregate (facts and folded state) and the alert read model, with
 each fact's details hidden when consent does not reach the viewer (views.fact_entry).
@@ -23,6 +24,7 @@ from services.coordination.queries import get_alerts_of_case
 from services.coordination.read_model import parse_instant
 from services.coordination.reading import CaseReader
 from services.coordination.ui import labels
+from services.coordination.ui.room import RoomItem, offering_label, room_for
 from services.coordination.ui.viewer import Viewer
 from services.coordination.views import (
     DetailsOpener,
@@ -60,6 +62,9 @@ class HandOffView(msgspec.Struct, frozen=True, kw_only=True):
     answered_at: datetime | None
     waited: str
     pending: bool
+    offering: str | None = None
+    """The offering the hand-off proposes: its name and free places, as the catalogue
+    holds it."""
 
 
 class AlertItem(msgspec.Struct, frozen=True, kw_only=True):
@@ -110,6 +115,8 @@ class CasePage(msgspec.Struct, frozen=True, kw_only=True):
     consents: list[dict[str, Any]]
     hidden_count: int
     now: datetime
+    room: list[RoomItem] = msgspec.field(default_factory=list)
+    """Offerings with free places today that fit the person (målgrupp)."""
 
 
 def _lane_views(state: CaseState, viewer: Viewer) -> list[LaneView]:
@@ -141,7 +148,9 @@ def _lane_views(state: CaseState, viewer: Viewer) -> list[LaneView]:
     return views
 
 
-def _hand_off_view(hand_off: HandOff, now: datetime) -> HandOffView:
+def _hand_off_view(
+    hand_off: HandOff, now: datetime, offering: str | None = None
+) -> HandOffView:
     end = hand_off.answered_at if hand_off.answered_at is not None else now
     return HandOffView(
         hand_off_id=hand_off.hand_off_id, from_agency=str(hand_off.from_agency),
@@ -149,7 +158,7 @@ def _hand_off_view(hand_off: HandOff, now: datetime) -> HandOffView:
         status_label=labels.HAND_OFF_STATUS[hand_off.status],
         requested_at=hand_off.requested_at, answered_at=hand_off.answered_at,
         waited=labels.duration(max(end - hand_off.requested_at, timedelta(0))),
-        pending=hand_off.status is HandOffStatus.REQUESTED,
+        pending=hand_off.status is HandOffStatus.REQUESTED, offering=offering,
     )
 
 
@@ -215,7 +224,12 @@ def case_page(
     state = case.state
     # What the agencies do is under each one's secrecy: the viewer's share of the state.
     seen = state if viewer.agency is None else state_for(viewer.agency, state)
-    hand_offs = {h.hand_off_id: _hand_off_view(h, now) for h in state.hand_offs}
+    hand_offs = {
+        h.hand_off_id: _hand_off_view(
+            h, now, offering_label(app, str(h.to_agency), h.offering_id)
+            if h.offering_id else None)
+        for h in state.hand_offs
+    }
     alerts = _alerts(app, case)
     rows = sorted(_fact_rows(case, viewer, hand_offs, opener) + _alert_rows(alerts),
                   key=lambda r: (r.at, r.row_id))
@@ -234,7 +248,7 @@ def case_page(
         resolved_alerts=[a for a in alerts if a.resolved_at is not None],
         consents=consents,
         hidden_count=sum(1 for r in rows if r.entry is not None and r.entry.hidden),
-        now=now,
+        now=now, room=room_for(app, state.target_groups, now.date()),
     )
 
 

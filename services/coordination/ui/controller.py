@@ -11,6 +11,7 @@ from adapters.crypto import FieldSealer
 from services.coordination.application import CoordinationApplication
 from services.coordination.live import Broadcaster
 from services.coordination.ui.case_page import CasePages
+from services.coordination.ui.catalogue_page import catalogue_page_router
 from services.coordination.ui.pages import page_router
 from services.coordination.ui.session import session_router
 from services.coordination.ui.streams import stream_router
@@ -37,6 +38,7 @@ def ui_router(
     )
     return Router(path="/", route_handlers=[
         page_router(app, settings, viewers, pages),
+        catalogue_page_router(app, viewers, clock),
         session_router(viewers, enabled=settings.dev_login),
         stream_router(app, viewers, broadcaster, pages), static,
     ])

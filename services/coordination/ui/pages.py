@@ -20,6 +20,7 @@ from adapters.pseudonym import InvalidPersonnummer, Pseudonymiser
 from services.coordination.application import CoordinationApplication
 from services.coordination.ui.case_page import PERSON_REF, CasePages
 from services.coordination.ui.caseload import CaseloadFilter, caseload, kommuner
+from services.coordination.ui.room import room_summary
 from services.coordination.ui.viewer import Viewers
 from services.settings import Settings
 
@@ -49,7 +50,7 @@ def page_router(
         return Template(template_name="caseload.html", context={
             "viewer": viewer, "where": where, "rows": caseload(app, viewer, where),
             "kommuner": kommuner(app), "message": message,
-            "live_query": request.url.query,
+            "live_query": request.url.query, "room": room_summary(app, pages.clock().date()),
         })
 
     @post("/ui/search", sync_to_thread=True, include_in_schema=False)

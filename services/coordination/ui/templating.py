@@ -8,6 +8,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
 from services.coordination.ui import labels
+from services.coordination.ui.room import TARGET_GROUPS, target_group_label
 from services.coordination.ui.viewer import AGENCY_NAMES
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -27,9 +28,11 @@ def _configure(engine: JinjaTemplateEngine) -> None:
         "outcome": lambda value: labels.OUTCOMES.get(str(value), str(value)),
         "humanize": _humanize,
     })
+    env.filters["target_group"] = target_group_label
     env.globals.update({
         "rule_labels": {str(rule): label for rule, label in labels.RULES.items()},
         "agency_names": {str(agency): name for agency, name in AGENCY_NAMES.items()},
+        "target_groups": TARGET_GROUPS,
     })
 
 
