@@ -34,9 +34,18 @@ class Offering(Aggregate):
         self.places_free = 0
 
     def publish_offering(
-        self, *, name: str, description: str, intervention_type: InterventionType,
-        target_groups: list[str], places_total: int, places_free: int,
-        valid_from: date, valid_to: date | None, effective_at: datetime, recorded_at: datetime,
+        self,
+        *,
+        name: str,
+        description: str,
+        intervention_type: InterventionType,
+        target_groups: list[str],
+        places_total: int,
+        places_free: int,
+        valid_from: date,
+        valid_to: date | None,
+        effective_at: datetime,
+        recorded_at: datetime,
     ) -> None:
         """Publish the offering, or replace what was published about it."""
         _check_places(places_free, places_total)
@@ -46,16 +55,33 @@ class Offering(Aggregate):
                 field="valid_to",
             )
         self._published(
-            self.offering_id, name, description, intervention_type, target_groups,
-            places_total, places_free, valid_from, valid_to, effective_at, recorded_at,
+            self.offering_id,
+            name,
+            description,
+            intervention_type,
+            target_groups,
+            places_total,
+            places_free,
+            valid_from,
+            valid_to,
+            effective_at,
+            recorded_at,
         )
 
     @event("OfferingPublished")
     def _published(
-        self, offering_id: str, name: str, description: str,
-        intervention_type: InterventionType, target_groups: list[str], places_total: int,
-        places_free: int, valid_from: date, valid_to: date | None,
-        effective_at: datetime, recorded_at: datetime,
+        self,
+        offering_id: str,
+        name: str,
+        description: str,
+        intervention_type: InterventionType,
+        target_groups: list[str],
+        places_total: int,
+        places_free: int,
+        valid_from: date,
+        valid_to: date | None,
+        effective_at: datetime,
+        recorded_at: datetime,
     ) -> None:
         self.name = name
         self.places_total = places_total

@@ -41,21 +41,30 @@ class NotACatalogueEvent(ValueError):
 def catalogue_fact(received: Received) -> CatalogueFact:
     """The catalogue fact an agency's catalogue event stands for."""
     event = received.event
-    stamp = Stamp(effective_at=event.effective_at, recorded_at=event.recorded_at,
-                  event_id=received.envelope.id)
+    stamp = Stamp(
+        effective_at=event.effective_at,
+        recorded_at=event.recorded_at,
+        event_id=received.envelope.id,
+    )
     agency = Agency(received.spec.agency)
     if isinstance(event, contract.OfferingPublished):
         return OfferingPublished(
-            agency=agency, offering_id=event.offering_id, stamp=stamp, name=event.name,
+            agency=agency,
+            offering_id=event.offering_id,
+            stamp=stamp,
+            name=event.name,
             description=event.description,
             intervention_type=InterventionType(event.intervention_type),
-            target_groups=tuple(event.target_groups), places_total=event.places_total,
-            places_free=event.places_free, valid_from=event.valid_from,
+            target_groups=tuple(event.target_groups),
+            places_total=event.places_total,
+            places_free=event.places_free,
+            valid_from=event.valid_from,
             valid_to=event.valid_to,
         )
     if isinstance(event, contract.OfferingPlacesChanged):
-        return PlacesChanged(agency=agency, offering_id=event.offering_id, stamp=stamp,
-                             places_free=event.places_free)
+        return PlacesChanged(
+            agency=agency, offering_id=event.offering_id, stamp=stamp, places_free=event.places_free
+        )
     raise NotACatalogueEvent(f"{received.spec.type} is not a catalogue event")
 
 
@@ -67,14 +76,15 @@ def _groups(listing: Listing) -> str:
 def _row(listing: Listing) -> dict[str, object]:
     published = listing.published
     return {
-        "listing_key": listing.key, "agency": str(listing.agency),
+        "listing_key": listing.key,
+        "agency": str(listing.agency),
         "offering_id": listing.offering_id,
         "name": published.name if published else None,
         "intervention_type": str(published.intervention_type) if published else None,
-        "target_groups": _groups(listing), "places_free": listing.free,
+        "target_groups": _groups(listing),
+        "places_free": listing.free,
         "valid_from": published.valid_from.isoformat() if published else None,
-        "valid_to": published.valid_to.isoformat() if published and published.valid_to
-        else None,
+        "valid_to": published.valid_to.isoformat() if published and published.valid_to else None,
         "listing": _encoder.encode(listing).decode(),
     }
 
@@ -90,9 +100,7 @@ def get_listings_by_key(app: CoordinationApplication, keys: Sequence[str]) -> di
     return {listing.key: listing for listing in listings}
 
 
-def catalogue_changes(
-    app: CoordinationApplication, facts: Sequence[CatalogueFact]
-) -> list[Upsert]:
+def catalogue_changes(app: CoordinationApplication, facts: Sequence[CatalogueFact]) -> list[Upsert]:
     """The catalogue rows ``facts`` change, folded onto what the store holds.
 
     Reads before the commit it joins: safe because one partition consumer alone folds
@@ -111,8 +119,13 @@ def catalogue_changes(
 
 
 def get_listings(
-    app: CoordinationApplication, *, day: date, agency: str | None = None,
-    target_group: str | None = None, with_room: bool = True, limit: int = 200,
+    app: CoordinationApplication,
+    *,
+    day: date,
+    agency: str | None = None,
+    target_group: str | None = None,
+    with_room: bool = True,
+    limit: int = 200,
 ) -> list[Listing]:
     """Published offerings running on ``day``: with free places unless ``with_room`` is
     False; by agency; for a target group (offerings open to everyone included)."""

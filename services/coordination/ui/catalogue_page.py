@@ -29,9 +29,7 @@ class CatalogueFilter(msgspec.Struct, frozen=True, kw_only=True):
         return bool(self.agency or self.target_group or self.all_offerings)
 
 
-def catalogue_page_router(
-    app: CoordinationApplication, viewers: Viewers, clock: Clock
-) -> Router:
+def catalogue_page_router(app: CoordinationApplication, viewers: Viewers, clock: Clock) -> Router:
     @get("/ui/catalogue", sync_to_thread=True, include_in_schema=False)
     def catalogue_page(
         request: AnyRequest,
@@ -42,13 +40,23 @@ def catalogue_page_router(
         viewer = viewers.of(request)
         if viewer is None:
             return Redirect(path="/ui/login")
-        where = CatalogueFilter(agency=agency or "", target_group=target_group or "",
-                                all_offerings=all_offerings)
-        rows = catalogue(app, clock().date(), agency=where.agency or None,
-                         target_group=where.target_group or None,
-                         with_room=not where.all_offerings)
-        return Template(template_name="catalogue.html", context={
-            "viewer": viewer, "where": where, "rows": rows,
-        })
+        where = CatalogueFilter(
+            agency=agency or "", target_group=target_group or "", all_offerings=all_offerings
+        )
+        rows = catalogue(
+            app,
+            clock().date(),
+            agency=where.agency or None,
+            target_group=where.target_group or None,
+            with_room=not where.all_offerings,
+        )
+        return Template(
+            template_name="catalogue.html",
+            context={
+                "viewer": viewer,
+                "where": where,
+                "rows": rows,
+            },
+        )
 
     return Router(path="/", route_handlers=[catalogue_page])

@@ -58,27 +58,39 @@ def _item(listing: Listing, target_groups: Iterable[str] = ()) -> RoomItem:
     if published is None:  # pragma: no cover - the queries return published ones only
         raise ValueError(f"{listing.key} is not published")
     return RoomItem(
-        agency=str(listing.agency), offering_id=listing.offering_id, name=published.name,
+        agency=str(listing.agency),
+        offering_id=listing.offering_id,
+        name=published.name,
         description=published.description,
         intervention_type=str(published.intervention_type),
-        target_groups=list(published.target_groups), places_free=listing.free,
-        places_total=published.places_total, valid_from=published.valid_from,
-        valid_to=published.valid_to, fits=listing.fits(target_groups),
+        target_groups=list(published.target_groups),
+        places_free=listing.free,
+        places_total=published.places_total,
+        valid_from=published.valid_from,
+        valid_to=published.valid_to,
+        fits=listing.fits(target_groups),
     )
 
 
 def catalogue(
-    app: CoordinationApplication, day: date, *, agency: str | None = None,
-    target_group: str | None = None, with_room: bool = True,
+    app: CoordinationApplication,
+    day: date,
+    *,
+    agency: str | None = None,
+    target_group: str | None = None,
+    with_room: bool = True,
 ) -> list[RoomItem]:
     """The catalogue page's rows."""
-    listings = get_listings(app, day=day, agency=agency, target_group=target_group,
-                            with_room=with_room)
+    listings = get_listings(
+        app, day=day, agency=agency, target_group=target_group, with_room=with_room
+    )
     return [_item(listing) for listing in listings]
 
 
 def room_for(
-    app: CoordinationApplication, target_groups: Iterable[str], day: date,
+    app: CoordinationApplication,
+    target_groups: Iterable[str],
+    day: date,
     limit: int = SHOWN_ON_A_CASE,
 ) -> list[RoomItem]:
     """Offerings with free places today that fit the person: for one of their target

@@ -27,20 +27,38 @@ def stamp(hours: int, event_id: str) -> Stamp:
     return Stamp(effective_at=at, recorded_at=at, event_id=event_id)
 
 
-def published(hours: int, *, name: str = "Arbetsträning", total: int = 10, free: int = 4,
-              groups: tuple[str, ...] = ("ung",), agency: Agency = Agency.KOMMUN,
-              valid_to: date | None = None) -> OfferingPublished:
+def published(
+    hours: int,
+    *,
+    name: str = "Arbetsträning",
+    total: int = 10,
+    free: int = 4,
+    groups: tuple[str, ...] = ("ung",),
+    agency: Agency = Agency.KOMMUN,
+    valid_to: date | None = None,
+) -> OfferingPublished:
     return OfferingPublished(
-        agency=agency, offering_id="o-arbetstraning", stamp=stamp(hours, f"pub-{hours}"),
-        name=name, description="Arbetsträning med handledare",
-        intervention_type=InterventionType.WORK_TRAINING, target_groups=groups,
-        places_total=total, places_free=free, valid_from=date(2026, 1, 1), valid_to=valid_to,
+        agency=agency,
+        offering_id="o-arbetstraning",
+        stamp=stamp(hours, f"pub-{hours}"),
+        name=name,
+        description="Arbetsträning med handledare",
+        intervention_type=InterventionType.WORK_TRAINING,
+        target_groups=groups,
+        places_total=total,
+        places_free=free,
+        valid_from=date(2026, 1, 1),
+        valid_to=valid_to,
     )
 
 
 def places(hours: int, free: int) -> PlacesChanged:
-    return PlacesChanged(agency=Agency.KOMMUN, offering_id="o-arbetstraning",
-                         stamp=stamp(hours, f"places-{hours}"), places_free=free)
+    return PlacesChanged(
+        agency=Agency.KOMMUN,
+        offering_id="o-arbetstraning",
+        stamp=stamp(hours, f"places-{hours}"),
+        places_free=free,
+    )
 
 
 def test_the_same_facts_in_any_order_give_the_same_listing() -> None:
@@ -100,18 +118,34 @@ def test_an_agency_cannot_publish_more_free_places_than_there_are() -> None:
     offering = Offering(offering_id="o-x", effective_at=T0, recorded_at=T0)
     with pytest.raises(Invalid, match="more than"):
         offering.publish_offering(
-            name="n", description="d", intervention_type=InterventionType.MATCHING,
-            target_groups=[], places_total=2, places_free=3, valid_from=DAY, valid_to=None,
-            effective_at=T0, recorded_at=T0)
+            name="n",
+            description="d",
+            intervention_type=InterventionType.MATCHING,
+            target_groups=[],
+            places_total=2,
+            places_free=3,
+            valid_from=DAY,
+            valid_to=None,
+            effective_at=T0,
+            recorded_at=T0,
+        )
 
 
 def test_an_offering_cannot_end_before_it_starts() -> None:
     offering = Offering(offering_id="o-x", effective_at=T0, recorded_at=T0)
     with pytest.raises(Invalid, match="before it starts"):
         offering.publish_offering(
-            name="n", description="d", intervention_type=InterventionType.MATCHING,
-            target_groups=[], places_total=2, places_free=1, valid_from=DAY,
-            valid_to=DAY - timedelta(days=1), effective_at=T0, recorded_at=T0)
+            name="n",
+            description="d",
+            intervention_type=InterventionType.MATCHING,
+            target_groups=[],
+            places_total=2,
+            places_free=1,
+            valid_from=DAY,
+            valid_to=DAY - timedelta(days=1),
+            effective_at=T0,
+            recorded_at=T0,
+        )
 
 
 def test_free_places_change_only_on_a_published_offering_and_within_its_places() -> None:
@@ -119,9 +153,17 @@ def test_free_places_change_only_on_a_published_offering_and_within_its_places()
     with pytest.raises(Invalid, match="not published"):
         offering.change_places(places_free=1, effective_at=T0, recorded_at=T0)
     offering.publish_offering(
-        name="n", description="d", intervention_type=InterventionType.MATCHING,
-        target_groups=[], places_total=2, places_free=1, valid_from=DAY, valid_to=None,
-        effective_at=T0, recorded_at=T0)
+        name="n",
+        description="d",
+        intervention_type=InterventionType.MATCHING,
+        target_groups=[],
+        places_total=2,
+        places_free=1,
+        valid_from=DAY,
+        valid_to=None,
+        effective_at=T0,
+        recorded_at=T0,
+    )
     with pytest.raises(Invalid, match="more than"):
         offering.change_places(places_free=3, effective_at=T0, recorded_at=T0)
     offering.change_places(places_free=0, effective_at=T0, recorded_at=T0)
