@@ -11,6 +11,7 @@ from domain.agencies import Agency, InterventionType
 from domain.agency.errors import Invalid
 from domain.agency.offering import Offering
 from domain.catalogue.listing import (
+    CatalogueFact,
     Listing,
     OfferingPublished,
     PlacesChanged,
@@ -62,7 +63,12 @@ def places(hours: int, free: int) -> PlacesChanged:
 
 
 def test_the_same_facts_in_any_order_give_the_same_listing() -> None:
-    facts = [published(0), places(1, 3), published(2, name="Arbetsträning 2.0"), places(3, 1)]
+    facts: list[CatalogueFact] = [
+        published(0),
+        places(1, 3),
+        published(2, name="Arbetsträning 2.0"),
+        places(3, 1),
+    ]
     listings = {fold(None, order) for order in itertools.permutations(facts)}
     assert len(listings) == 1
     (listing,) = listings
