@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any, ClassVar, TypeVar
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
@@ -144,14 +144,16 @@ class AgencyApplication(StoredApplication):
     # Queries
 
     def get_involvement(self, person_ref: str) -> Involvement:
+        return self._get(Involvement, Involvement.create_id(person_ref), NotFound(
+            f"person {person_ref} is not known at {self.agency}", field="person_ref"))
+
+    def _get(self, kind: type[Changed], aggregate_id: UUID, missing: NotFound) -> Changed:
         try:
-            aggregate: object = self.repository.get(Involvement.create_id(person_ref))
+            aggregate: object = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
-            raise NotFound(
-                f"person {person_ref} is not known at {self.agency}", field="person_ref"
-            ) from None
-        if not isinstance(aggregate, Involvement):  # pragma: no cover - one type per store
-            raise TypeError(f"{aggregate!r} is not an Involvement")
+            raise missing from None
+        if not isinstance(aggregate, kind):  # pragma: no cover - ids are namespaced by kind
+            raise TypeError(f"{aggregate!r} is not an {kind.__name__}")
         return aggregate
 
     def is_known(self, person_ref: str) -> bool:
@@ -213,15 +215,8 @@ class AgencyApplication(StoredApplication):
     # The catalogue (insatskatalog): the agency's own offerings, not about a person
 
     def get_offering(self, offering_id: str) -> Offering:
-        try:
-            aggregate: object = self.repository.get(Offering.create_id(offering_id))
-        except AggregateNotFoundError:
-            raise NotFound(
-                f"offering {offering_id} is not in {self.agency}'s catalogue", field="offering_id"
-            ) from None
-        if not isinstance(aggregate, Offering):  # pragma: no cover - ids are namespaced
-            raise TypeError(f"{aggregate!r} is not an Offering")
-        return aggregate
+        return self._get(Offering, Offering.create_id(offering_id), NotFound(
+            f"offering {offering_id} is not in {self.agency}'s catalogue", field="offering_id"))
 
     def publish_offering(self, command: PublishOffering) -> OfferingAccepted:
         """Publish an offering in the agency's catalogue, or update it."""

@@ -8,7 +8,7 @@ partition (its id is the subject's last token), so one consumer at a time folds 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 import msgspec
@@ -32,6 +32,42 @@ from services.coordination.read_model import CATALOGUE
 
 _encoder = msgspec.json.Encoder()
 _decoder = msgspec.json.Decoder(Listing)
+
+
+class OfferingView(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+    """One offering in the catalogue, with what is free now; ``fits`` says whether it is
+    for a person's target groups, where that was asked."""
+
+    agency: str
+    offering_id: str
+    name: str
+    description: str
+    intervention_type: str
+    target_groups: list[str]
+    places_total: int
+    places_free: int
+    valid_from: date
+    valid_to: date | None
+    fits: bool | None = None
+
+
+def offering_view(listing: Listing, target_groups: Iterable[str] | None = None) -> OfferingView:
+    published = listing.published
+    if published is None:  # pragma: no cover - the queries return published ones only
+        raise ValueError(f"{listing.key} is not published")
+    return OfferingView(
+        agency=str(listing.agency),
+        offering_id=listing.offering_id,
+        name=published.name,
+        description=published.description,
+        intervention_type=str(published.intervention_type),
+        target_groups=list(published.target_groups),
+        places_total=published.places_total,
+        places_free=listing.free,
+        valid_from=published.valid_from,
+        valid_to=published.valid_to,
+        fits=None if target_groups is None else listing.fits(target_groups),
+    )
 
 
 class NotACatalogueEvent(ValueError):
@@ -146,6 +182,21 @@ def get_listings(
         [*params, limit],
     )
     return [_decoder.decode(row["listing"]) for row in rows]
+
+
+def get_offerings(
+    app: CoordinationApplication,
+    *,
+    day: date,
+    agency: str | None = None,
+    target_group: str | None = None,
+    with_room: bool = True,
+) -> list[OfferingView]:
+    """``get_listings`` as the API and the catalogue page show them."""
+    listings = get_listings(
+        app, day=day, agency=agency, target_group=target_group, with_room=with_room
+    )
+    return [offering_view(listing) for listing in listings]
 
 
 def get_listing(app: CoordinationApplication, agency: str, offering_id: str) -> Listing | None:

@@ -7,49 +7,12 @@ them all.
 
 from __future__ import annotations
 
-from datetime import date
-
-import msgspec
 from litestar import Router, get
 from litestar.params import FromQuery
 
-from domain.catalogue.listing import Listing
 from services.coordination.application import CoordinationApplication
-from services.coordination.catalogue import get_listings
+from services.coordination.catalogue import OfferingView, get_offerings
 from services.runtime.clock import Clock
-
-
-class OfferingView(msgspec.Struct, frozen=True, kw_only=True):
-    """One offering in the catalogue, with what is free now."""
-
-    agency: str
-    offering_id: str
-    name: str
-    description: str
-    intervention_type: str
-    target_groups: list[str]
-    places_total: int
-    places_free: int
-    valid_from: date
-    valid_to: date | None
-
-
-def offering_view(listing: Listing) -> OfferingView:
-    published = listing.published
-    if published is None:  # pragma: no cover - get_listings returns published ones only
-        raise ValueError(f"{listing.key} is not published")
-    return OfferingView(
-        agency=str(listing.agency),
-        offering_id=listing.offering_id,
-        name=published.name,
-        description=published.description,
-        intervention_type=str(published.intervention_type),
-        target_groups=list(published.target_groups),
-        places_total=published.places_total,
-        places_free=listing.free,
-        valid_from=published.valid_from,
-        valid_to=published.valid_to,
-    )
 
 
 def catalogue_router(app: CoordinationApplication, clock: Clock) -> Router:
@@ -64,9 +27,8 @@ def catalogue_router(app: CoordinationApplication, clock: Clock) -> Router:
         target_group: FromQuery[str | None] = None,
         with_room: FromQuery[bool] = True,
     ) -> list[OfferingView]:
-        listings = get_listings(
+        return get_offerings(
             app, day=clock().date(), agency=agency, target_group=target_group, with_room=with_room
         )
-        return [offering_view(listing) for listing in listings]
 
     return Router(path="/", route_handlers=[list_catalogue])

@@ -20,11 +20,12 @@ from domain.case.aggregate import Case
 from domain.case.facts import HandOffRequested
 from domain.case.state import CaseState, HandOff, HandOffStatus
 from services.coordination.application import CoordinationApplication
+from services.coordination.catalogue import OfferingView
 from services.coordination.queries import get_alerts_of_case
 from services.coordination.read_model import parse_instant
 from services.coordination.reading import CaseReader
 from services.coordination.ui import labels
-from services.coordination.ui.room import RoomItem, offering_label, room_for
+from services.coordination.ui.room import offering_label, room_for
 from services.coordination.ui.viewer import Viewer
 from services.coordination.views import (
     DetailsOpener,
@@ -115,7 +116,7 @@ class CasePage(msgspec.Struct, frozen=True, kw_only=True):
     consents: list[dict[str, Any]]
     hidden_count: int
     now: datetime
-    room: list[RoomItem] = msgspec.field(default_factory=list)
+    room: list[OfferingView] = msgspec.field(default_factory=list)
     """Offerings with free places today that fit the person (målgrupp)."""
 
 

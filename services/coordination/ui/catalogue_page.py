@@ -11,7 +11,7 @@ from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from services.coordination.application import CoordinationApplication
-from services.coordination.ui.room import catalogue
+from services.coordination.catalogue import get_offerings
 from services.coordination.ui.viewer import Viewers
 from services.runtime.clock import Clock
 
@@ -43,9 +43,9 @@ def catalogue_page_router(app: CoordinationApplication, viewers: Viewers, clock:
         where = CatalogueFilter(
             agency=agency or "", target_group=target_group or "", all_offerings=all_offerings
         )
-        rows = catalogue(
+        rows = get_offerings(
             app,
-            clock().date(),
+            day=clock().date(),
             agency=where.agency or None,
             target_group=where.target_group or None,
             with_room=not where.all_offerings,

@@ -12,9 +12,14 @@ from datetime import date
 
 import msgspec
 
-from domain.catalogue.listing import Listing
 from services.coordination.application import CoordinationApplication
-from services.coordination.catalogue import get_listing, get_listings
+from services.coordination.catalogue import (
+    OfferingView,
+    get_listing,
+    get_listings,
+    get_offerings,
+    offering_view,
+)
 
 TARGET_GROUPS = {
     "langtidsarbetslos": "Långtidsarbetslösa",
@@ -32,59 +37,9 @@ def target_group_label(key: object) -> str:
     return TARGET_GROUPS.get(str(key), str(key))
 
 
-class RoomItem(msgspec.Struct, frozen=True, kw_only=True):
-    """One offering with its free places, as a row of a page."""
-
-    agency: str
-    offering_id: str
-    name: str
-    description: str
-    intervention_type: str
-    target_groups: list[str]
-    places_free: int
-    places_total: int
-    valid_from: date
-    valid_to: date | None
-    fits: bool
-
-
 class RoomSummary(msgspec.Struct, frozen=True, kw_only=True):
     offerings: int
     places: int
-
-
-def _item(listing: Listing, target_groups: Iterable[str] = ()) -> RoomItem:
-    published = listing.published
-    if published is None:  # pragma: no cover - the queries return published ones only
-        raise ValueError(f"{listing.key} is not published")
-    return RoomItem(
-        agency=str(listing.agency),
-        offering_id=listing.offering_id,
-        name=published.name,
-        description=published.description,
-        intervention_type=str(published.intervention_type),
-        target_groups=list(published.target_groups),
-        places_free=listing.free,
-        places_total=published.places_total,
-        valid_from=published.valid_from,
-        valid_to=published.valid_to,
-        fits=listing.fits(target_groups),
-    )
-
-
-def catalogue(
-    app: CoordinationApplication,
-    day: date,
-    *,
-    agency: str | None = None,
-    target_group: str | None = None,
-    with_room: bool = True,
-) -> list[RoomItem]:
-    """The catalogue page's rows."""
-    listings = get_listings(
-        app, day=day, agency=agency, target_group=target_group, with_room=with_room
-    )
-    return [_item(listing) for listing in listings]
 
 
 def room_for(
@@ -92,11 +47,11 @@ def room_for(
     target_groups: Iterable[str],
     day: date,
     limit: int = SHOWN_ON_A_CASE,
-) -> list[RoomItem]:
+) -> list[OfferingView]:
     """Offerings with free places today that fit the person: for one of their target
     groups or for everyone; when their groups are unknown, all, most places first."""
     groups = tuple(target_groups)
-    items = [_item(listing, groups) for listing in get_listings(app, day=day)]
+    items = [offering_view(listing, groups) for listing in get_listings(app, day=day)]
     if groups:
         items = [item for item in items if item.fits]
     return items[:limit]
@@ -104,7 +59,7 @@ def room_for(
 
 def room_summary(app: CoordinationApplication, day: date) -> RoomSummary:
     """How many offerings have free places today, and how many places in all."""
-    items = catalogue(app, day)
+    items = get_offerings(app, day=day)
     return RoomSummary(offerings=len(items), places=sum(item.places_free for item in items))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -55,3 +56,19 @@ def browser() -> Iterator[object]:
         )
         yield launched
         launched.close()
+
+
+LIVE_TIMEOUT_MS = 15_000
+"""How long a page waits for what travels over NATS first (live news, new facts)."""
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=LIVE_TIMEOUT_MS)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE")
+    opened = context.new_page()
+    opened.set_default_timeout(LIVE_TIMEOUT_MS)
+    yield opened
+    context.close()  # also closes the page's EventSource, so nothing reconnects

@@ -9,40 +9,18 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .system import Agencies, Samlad, days_ago
+from .system import Agencies, Samlad, days_ago, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[3]
 SCREENSHOTS = ROOT / os.environ.get("SAMLAD_SCREENSHOTS", "build/screenshots")
-LIVE_TIMEOUT_MS = 15_000
 LANES = ("Kommunen", "Arbetsförmedlingen", "Försäkringskassan", "Regionen")
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    from playwright.sync_api import expect
-
-    expect.set_options(timeout=LIVE_TIMEOUT_MS)  # live news travels over NATS first
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE")
-    opened = context.new_page()
-    opened.set_default_timeout(LIVE_TIMEOUT_MS)
-    yield opened
-    context.close()  # also closes the page's EventSource, so nothing reconnects
-
-
-def log_in(page: Any, samlad: Samlad, agency: str) -> None:
-    page.goto(f"{samlad.ui}/login")
-    page.get_by_label("Myndighet").select_option(agency)
-    page.get_by_label("Roll").select_option("handlaggare")
-    page.get_by_role("button", name="Logga in").click()
-    page.wait_for_url(re.compile(r"/ui$"))
 
 
 def wait_for_case(page: Any, samlad: Samlad, ref: str, text: str) -> None:

@@ -11,31 +11,17 @@ from __future__ import annotations
 import os
 import re
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .system import Agencies, Samlad, days_ago, new_personnummer
+from .system import Agencies, Samlad, days_ago, log_in, new_personnummer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[3]
 SCREENSHOTS = ROOT / os.environ.get("SAMLAD_SCREENSHOTS", "build/screenshots")
-TIMEOUT_MS = 15_000
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    from playwright.sync_api import expect
-
-    expect.set_options(timeout=TIMEOUT_MS)
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE")
-    opened = context.new_page()
-    opened.set_default_timeout(TIMEOUT_MS)
-    yield opened
-    context.close()
 
 
 def offering(offering_id: str, name: str, kind: str, groups: list[str], total: int,
@@ -64,14 +50,6 @@ def catalogue(agencies: Agencies) -> dict[str, str]:
     agencies.post("kommun", "/catalogue", offering(
         f"o-validering-{tag}", names["full"], "validering", ["nyanland"], 8, 0))
     return names | {"tag": tag, "young_id": f"o-unga-{tag}"}
-
-
-def log_in(page: Any, samlad: Samlad, agency: str) -> None:
-    page.goto(f"{samlad.ui}/login")
-    page.get_by_label("Myndighet").select_option(agency)
-    page.get_by_label("Roll").select_option("handlaggare")
-    page.get_by_role("button", name="Logga in").click()
-    page.wait_for_url(re.compile(r"/ui$"))
 
 
 def wait_for(page: Any, url: str, text: str) -> None:

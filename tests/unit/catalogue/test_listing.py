@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -120,56 +121,41 @@ def test_another_agencys_offering_is_never_folded_into_this_one() -> None:
         listing.apply(published(1, agency=Agency.AF))
 
 
+def publish(offering: Offering, **overrides: Any) -> None:
+    values: dict[str, Any] = {
+        "name": "n",
+        "description": "d",
+        "intervention_type": InterventionType.MATCHING,
+        "target_groups": [],
+        "places_total": 2,
+        "places_free": 1,
+        "valid_from": DAY,
+        "valid_to": None,
+        "effective_at": T0,
+        "recorded_at": T0,
+    }
+    offering.publish_offering(**values | overrides)
+
+
+def new_offering() -> Offering:
+    return Offering(offering_id="o-x", effective_at=T0, recorded_at=T0)
+
+
 def test_an_agency_cannot_publish_more_free_places_than_there_are() -> None:
-    offering = Offering(offering_id="o-x", effective_at=T0, recorded_at=T0)
     with pytest.raises(Invalid, match="more than"):
-        offering.publish_offering(
-            name="n",
-            description="d",
-            intervention_type=InterventionType.MATCHING,
-            target_groups=[],
-            places_total=2,
-            places_free=3,
-            valid_from=DAY,
-            valid_to=None,
-            effective_at=T0,
-            recorded_at=T0,
-        )
+        publish(new_offering(), places_free=3)
 
 
 def test_an_offering_cannot_end_before_it_starts() -> None:
-    offering = Offering(offering_id="o-x", effective_at=T0, recorded_at=T0)
     with pytest.raises(Invalid, match="before it starts"):
-        offering.publish_offering(
-            name="n",
-            description="d",
-            intervention_type=InterventionType.MATCHING,
-            target_groups=[],
-            places_total=2,
-            places_free=1,
-            valid_from=DAY,
-            valid_to=DAY - timedelta(days=1),
-            effective_at=T0,
-            recorded_at=T0,
-        )
+        publish(new_offering(), valid_to=DAY - timedelta(days=1))
 
 
 def test_free_places_change_only_on_a_published_offering_and_within_its_places() -> None:
-    offering = Offering(offering_id="o-x", effective_at=T0, recorded_at=T0)
+    offering = new_offering()
     with pytest.raises(Invalid, match="not published"):
         offering.change_places(places_free=1, effective_at=T0, recorded_at=T0)
-    offering.publish_offering(
-        name="n",
-        description="d",
-        intervention_type=InterventionType.MATCHING,
-        target_groups=[],
-        places_total=2,
-        places_free=1,
-        valid_from=DAY,
-        valid_to=None,
-        effective_at=T0,
-        recorded_at=T0,
-    )
+    publish(offering)
     with pytest.raises(Invalid, match="more than"):
         offering.change_places(places_free=3, effective_at=T0, recorded_at=T0)
     offering.change_places(places_free=0, effective_at=T0, recorded_at=T0)
