@@ -102,7 +102,9 @@ async def test_the_catalogue_filters_by_target_group_and_agency(
             intervention_type="rehabilitering",
         ),
     )
+    # Two producers, two partitions: each arrives on its own.
     assert await eventually(lambda: listed(calls, for_all))
+    assert await eventually(lambda: listed(calls, for_young))
 
     assert await listed(calls, for_young, target_group="ung")
     assert await listed(calls, for_all, target_group="nyanland")  # open to everyone
