@@ -12,6 +12,10 @@ from typing import Annotated, Literal
 import msgspec
 
 PERSON_REF_PATTERN = r"^p[a-z2-7]{26}$"
+OFFERING_ID_PATTERN = r"^o(-[a-z0-9]+)+$"
+"""An offering's id: ``o-`` and kebab case, never a person reference (ADR 0020)."""
+SUBJECT_REF_PATTERN = r"^(p[a-z2-7]{26}|o(-[a-z0-9]+)+)$"
+"""The last token of an event subject: a person reference or an offering id."""
 
 Agency = Literal["kommun", "af", "fk", "region"]
 """The four agencies (huvudmän) of a samordningsförbund."""
@@ -58,6 +62,31 @@ Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 
 AwareDatetime = Annotated[datetime, msgspec.Meta(tz=True)]
 
+EffectiveAt = Annotated[
+    AwareDatetime,
+    msgspec.Meta(
+        description="Business time (giltig från): when the fact took effect, RFC 3339 with offset."
+    ),
+]
+RecordedAt = Annotated[
+    AwareDatetime,
+    msgspec.Meta(
+        description="When the agency registered the fact (registrerad), RFC 3339 with offset."
+    ),
+]
+OfferingId = Annotated[
+    str,
+    msgspec.Meta(
+        pattern=OFFERING_ID_PATTERN,
+        max_length=64,
+        description=(
+            "The publisher's id of an offering in its catalogue (insatskatalog): 'o-' and "
+            "lowercase kebab case, e.g. 'o-arbetstraning-lund'. The last token of the "
+            "offering's subjects; unique per publishing agency."
+        ),
+    ),
+]
+
 
 class IntegrationEvent(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=False):
     """Integrationshändelse: a fact one agency publishes about one person.
@@ -67,17 +96,32 @@ class IntegrationEvent(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown
     """
 
     person_ref: PersonRef
-    effective_at: Annotated[
-        AwareDatetime,
-        msgspec.Meta(
-            description=(
-                "Business time (giltig från): when the fact took effect, RFC 3339 with offset."
-            )
-        ),
-    ]
-    recorded_at: Annotated[
-        AwareDatetime,
-        msgspec.Meta(
-            description="When the agency registered the fact (registrerad), RFC 3339 with offset."
-        ),
-    ]
+    effective_at: EffectiveAt
+    recorded_at: RecordedAt
+
+
+class CatalogueEvent(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=False):
+    """Kataloghändelse: a fact one agency publishes about one of its own offerings.
+
+    Not about a person: the subject's last token is the ``offering_id`` (ADR 0020).
+    """
+
+    offering_id: OfferingId
+    effective_at: EffectiveAt
+    recorded_at: RecordedAt
+
+
+ContractEvent = IntegrationEvent | CatalogueEvent
+"""Every published event: about a person, or about an offering."""
+
+
+def subject_ref(event: ContractEvent) -> str:
+    """The subject's last token and the CloudEvents ``subject``: whom or what it is about."""
+    if isinstance(event, CatalogueEvent):
+        return event.offering_id
+    return event.person_ref
+
+
+def is_person_bound(struct: type[ContractEvent]) -> bool:
+    """Whether events of ``struct`` are about a person (its subject is a person_ref)."""
+    return issubclass(struct, IntegrationEvent)

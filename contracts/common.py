@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from contracts.base import Agency, Id, IntegrationEvent, Name, Outcome, Text
+from contracts.base import Agency, Id, IntegrationEvent, Name, OfferingId, Outcome, Text
 
 ConsentId = Annotated[Id, msgspec.Meta(description="The publisher's id of the consent.")]
 RecordedBy = Annotated[
@@ -51,6 +51,15 @@ class HandOffRequested(IntegrationEvent, frozen=True, kw_only=True):
     hand_off_id: HandOffId
     to_agency: Annotated[Agency, msgspec.Meta(description="The agency asked to take over.")]
     reason: Annotated[Text, msgspec.Meta(description="Why the hand-off is asked for.")]
+    offering_id: Annotated[
+        OfferingId | None,
+        msgspec.Meta(
+            description=(
+                "The offering in to_agency's catalogue (insatskatalog) the hand-off proposes; "
+                "null or absent when it proposes none. Added within v1: optional."
+            )
+        ),
+    ] = None
 
 
 class HandOffAccepted(IntegrationEvent, frozen=True, kw_only=True):

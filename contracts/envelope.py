@@ -15,7 +15,14 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from contracts.base import COORDINATION, PERSON_REF_PATTERN, AwareDatetime, IntegrationEvent
+from contracts.base import (
+    COORDINATION,
+    SUBJECT_REF_PATTERN,
+    AwareDatetime,
+    ContractEvent,
+    is_person_bound,
+    subject_ref,
+)
 from contracts.errors import (
     ContractError,
     InvalidEnvelope,
@@ -53,7 +60,7 @@ class CloudEventAttributes(msgspec.Struct, frozen=True, kw_only=True, omit_defau
     source: _NonEmpty
     specversion: Literal["1.0"]
     type: _NonEmpty
-    subject: Annotated[str, msgspec.Meta(pattern=PERSON_REF_PATTERN)]
+    subject: Annotated[str, msgspec.Meta(pattern=SUBJECT_REF_PATTERN)]
     time: AwareDatetime
     datacontenttype: str | None = None
     dataschema: Annotated[str, msgspec.Meta(pattern=URI_PATTERN)] | None = None
@@ -77,7 +84,7 @@ class Received(msgspec.Struct, frozen=True, kw_only=True):
 
     envelope: CloudEvent
     spec: EventSpec
-    event: IntegrationEvent
+    event: ContractEvent
     wire_spec: EventSpec
 
 
@@ -85,7 +92,7 @@ _Extensions = tuple[int | None, int | None, str | None]
 
 
 def _envelope(
-    event: IntegrationEvent,
+    event: ContractEvent,
     *,
     spec: EventSpec,
     id: str,
@@ -106,7 +113,7 @@ def _envelope(
         source=source,
         specversion="1.0",
         type=spec.type,
-        subject=event.person_ref,
+        subject=subject_ref(event),
         time=time,
         datacontenttype=DATA_CONTENT_TYPE,
         dataschema=spec.dataschema,
@@ -118,7 +125,7 @@ def _envelope(
 
 
 def encode_structured(
-    event: IntegrationEvent,
+    event: ContractEvent,
     *,
     spec: EventSpec,
     id: str,
@@ -141,7 +148,7 @@ def encode_structured(
 
 
 def encode_binary(
-    event: IntegrationEvent,
+    event: ContractEvent,
     *,
     spec: EventSpec,
     id: str,
@@ -247,15 +254,17 @@ def _decode_binary(payload: bytes, headers: Mapping[str, str]) -> CloudEvent:
     return CloudEvent(**msgspec.structs.asdict(parsed), data=msgspec.Raw(payload))
 
 
-def _decode_data(envelope: CloudEvent, spec: EventSpec) -> IntegrationEvent:
+def _decode_data(envelope: CloudEvent, spec: EventSpec) -> ContractEvent:
     try:
-        event: IntegrationEvent = msgspec.json.decode(envelope.data, type=spec.struct)
+        event: ContractEvent = msgspec.json.decode(envelope.data, type=spec.struct)
     except (msgspec.ValidationError, msgspec.DecodeError) as exc:
         message = str(exc).replace("`$.", "`data.").replace("- at `$`", "- at `data`")
         raise InvalidEventData(f"data does not match {spec.type}: {message}") from None
-    if event.person_ref != envelope.subject:
+    ref = subject_ref(event)
+    if ref != envelope.subject:
+        field = "person_ref" if is_person_bound(spec.struct) else "offering_id"
         raise SubjectMismatch(
-            f"subject {envelope.subject!r} differs from data.person_ref {event.person_ref!r}"
+            f"subject {envelope.subject!r} differs from data.{field} {ref!r}"
         )
     return event
 
@@ -271,14 +280,15 @@ def _check_subject_names(parts: SubjectParts, envelope: CloudEvent, spec: EventS
         raise SubjectMismatch(
             f"subject names {parts.type} but the type is {spec.type}"
         )
-    if parts.person_ref != envelope.subject:
+    if parts.ref != envelope.subject:
+        field = "person_ref" if is_person_bound(spec.struct) else "offering_id"
         raise SubjectMismatch(
-            f"subject's person_ref {parts.person_ref!r} differs from the CloudEvents "
+            f"subject's {field} {parts.ref!r} differs from the CloudEvents "
             f"subject {envelope.subject!r}"
         )
 
 
-def _check_subject_tail(parts: SubjectParts, spec: EventSpec, event: IntegrationEvent) -> None:
+def _check_subject_tail(parts: SubjectParts, spec: EventSpec, event: ContractEvent) -> None:
     """Alerts name their recipients; agencies' events may carry only a partition."""
     if spec.agency == COORDINATION:
         expected = recipients_token(getattr(event, "agencies", ()))

@@ -13,7 +13,7 @@ from typing import Any
 
 import msgspec
 
-from contracts.base import AGENCIES, IntegrationEvent
+from contracts.base import AGENCIES, ContractEvent
 from contracts.envelope import encode_structured
 from contracts.registry import EventSpec
 
@@ -55,7 +55,15 @@ _VALUES: dict[str, Any] = {
     "due_at": datetime(2025, 3, 10, 0, 0, tzinfo=UTC),
     "resolved_at": datetime(2025, 3, 5, 10, 30, tzinfo=UTC),
     "message": "Sjukpenningen upphörde dag 180 och personen är inte inskriven hos AF.",
+    "name": "Arbetsträning i kommunens verksamheter",
+    "description": "Arbetsträning 50–100 % med handledare, för den som står långt från arbete.",
+    "places_total": 12,
+    "places_free": 3,
+    "valid_from": date(2025, 1, 1),
+    "valid_to": date(2025, 12, 31),
+    "offering_id": "o-arbetstraning-uppsala",
 }
+EXAMPLE_OFFERING_ID: str = _VALUES["offering_id"]
 _REASONS: dict[str, str] = {
     "HandOffRequested": "Behöver stöd att söka arbete efter avslutad arbetsträning.",
     "HandOffRejected": "Personen är redan inskriven hos oss genom en annan anvisning.",
@@ -75,10 +83,10 @@ def _value(spec: EventSpec, field: msgspec.inspect.Field) -> Any:
         return _other_agency(spec.agency)
     if name == "to_agencies":
         return [a for a in AGENCIES if a != spec.agency][:2]
-    if name.endswith("_id"):
-        return str(uuid.uuid5(EXAMPLE_NS, f"{spec.type}:{name}"))
     if name in _VALUES:
         return _VALUES[name]
+    if name.endswith("_id"):
+        return str(uuid.uuid5(EXAMPLE_NS, f"{spec.type}:{name}"))
     return _from_type(field.type)
 
 
@@ -101,13 +109,13 @@ def _from_type(info: msgspec.inspect.Type) -> Any:
     return _SCALARS.get(type(info), "exempel")
 
 
-def example_event(spec: EventSpec) -> IntegrationEvent:
+def example_event(spec: EventSpec) -> ContractEvent:
     """A valid, realistic event of ``spec``'s struct."""
     info = msgspec.inspect.type_info(spec.struct)
     if not isinstance(info, msgspec.inspect.StructType):
         raise TypeError(f"{spec.struct!r} is not a msgspec Struct")
     values = {field.name: _value(spec, field) for field in info.fields}
-    event: IntegrationEvent = msgspec.convert(values, spec.struct, strict=False)
+    event: ContractEvent = msgspec.convert(values, spec.struct, strict=False)
     return event
 
 

@@ -13,22 +13,22 @@ from typing import Any
 
 import msgspec
 
-from contracts import af, common, coordination, fk, kommun, region
-from contracts.base import AGENCIES, COORDINATION, IntegrationEvent
+from contracts import af, catalogue, common, coordination, fk, kommun, region
+from contracts.base import AGENCIES, COORDINATION, ContractEvent
 from contracts.errors import ContractError, UnknownEventType
 
 TYPE_PREFIX = "se.samlad"
 SCHEMA_BASE_URI = "https://samlad.se/contracts/schemas/"
 _TYPE_RE = re.compile(r"^se\.samlad\.([a-z]+)\.([a-z0-9]+(?:-[a-z0-9]+)*)\.v([1-9][0-9]*)$")
 
-EventStruct = type[IntegrationEvent]
+EventStruct = type[ContractEvent]
 """A struct class of an integration event (the field ``EventSpec.type`` shadows ``type``)."""
 
-Upcaster = Callable[[Any], IntegrationEvent]
+Upcaster = Callable[[Any], ContractEvent]
 """Turns an event of version N into the event of version N + 1."""
 
 
-def event_name(struct: type[IntegrationEvent]) -> str:
+def event_name(struct: EventStruct) -> str:
     """Kebab case of the class name without a ``V<N>`` suffix.
 
     ``SipInitiated`` → ``sip-initiated``, ``SicknessBenefitEndedV1`` → ``sickness-benefit-ended``.
@@ -53,7 +53,7 @@ class EventSpec(msgspec.Struct, frozen=True, kw_only=True):
 
     @property
     def subject_filter(self) -> str:
-        """NATS subject filter for all persons: ``samlad.<agency>.<name>.v<N>.*``."""
+        """NATS subject filter for all persons (or offerings): ``samlad.<agency>.<name>.v<N>.*``."""
         return f"samlad.{self.agency}.{self.name}.v{self.version}.*"
 
 
@@ -66,12 +66,12 @@ class Registry:
 
     def __init__(self) -> None:
         self._by_type: dict[str, EventSpec] = {}
-        self._by_struct: dict[tuple[str, type[IntegrationEvent]], EventSpec] = {}
+        self._by_struct: dict[tuple[str, EventStruct], EventSpec] = {}
         self._latest: dict[tuple[str, str], EventSpec] = {}
         self._upcasters: dict[str, Upcaster] = {}
 
     def register(
-        self, agency: str, struct: type[IntegrationEvent], *, version: int = 1
+        self, agency: str, struct: EventStruct, *, version: int = 1
     ) -> EventSpec:
         name = event_name(struct)
         spec = EventSpec(
@@ -91,12 +91,12 @@ class Registry:
         return spec
 
     def register_upcaster(
-        self, agency: str, struct: type[IntegrationEvent], version: int, upcaster: Upcaster
+        self, agency: str, struct: EventStruct, version: int, upcaster: Upcaster
     ) -> None:
         """Register ``upcaster`` from ``version`` of ``struct``'s event to ``version + 1``."""
         self._upcasters[make_type(agency, event_name(struct), version)] = upcaster
 
-    def spec(self, agency: str, struct: type[IntegrationEvent]) -> EventSpec:
+    def spec(self, agency: str, struct: EventStruct) -> EventSpec:
         """The spec of ``struct`` as published by ``agency``."""
         try:
             return self._by_struct[(agency, struct)]
@@ -128,8 +128,8 @@ class Registry:
         return self.latest(spec) is spec
 
     def upcast(
-        self, spec: EventSpec, event: IntegrationEvent
-    ) -> tuple[EventSpec, IntegrationEvent]:
+        self, spec: EventSpec, event: ContractEvent
+    ) -> tuple[EventSpec, ContractEvent]:
         """Upcast ``event`` of version ``spec`` step by step to the latest version."""
         while not self.is_latest(spec):
             upcaster = self._upcasters.get(spec.type)
@@ -144,7 +144,7 @@ class Registry:
 
 
 def _register_all(
-    registry: Registry, agency: str, structs: Iterable[type[IntegrationEvent]]
+    registry: Registry, agency: str, structs: Iterable[EventStruct]
 ) -> None:
     for struct in structs:
         registry.register(agency, struct)
@@ -155,6 +155,7 @@ def build_registry() -> Registry:
     registry = Registry()
     for agency in AGENCIES:
         _register_all(registry, agency, common.COMMON_EVENTS)
+        _register_all(registry, agency, catalogue.CATALOGUE_EVENTS)
     _register_all(registry, "kommun", kommun.KOMMUN_EVENTS)
     _register_all(registry, "af", af.AF_EVENTS)
     _register_all(registry, "region", region.REGION_EVENTS)

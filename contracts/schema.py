@@ -14,14 +14,20 @@ from urllib.parse import urlsplit
 
 import msgspec
 
-from contracts.base import AGENCIES, COORDINATION, PERSON_REF_PATTERN
+from contracts.base import (
+    AGENCIES,
+    COORDINATION,
+    OFFERING_ID_PATTERN,
+    PERSON_REF_PATTERN,
+    is_person_bound,
+)
 from contracts.envelope import (
     STRUCTURED_CONTENT_TYPE,
     TRACEPARENT_PATTERN,
     CloudEventAttributes,
 )
 from contracts.errors import ContractError
-from contracts.examples import EXAMPLE_PERSON_REF, example_message
+from contracts.examples import EXAMPLE_OFFERING_ID, EXAMPLE_PERSON_REF, example_message
 from contracts.registry import REGISTRY, EventSpec, Registry
 from contracts.subjects import (
     DEADLETTER_STREAM,
@@ -81,6 +87,8 @@ def _envelope_properties(spec: EventSpec, data_ref: str) -> dict[str, Any]:
     properties["datacontenttype"] = {"type": "string", "pattern": "^application/json(;.*)?$"}
     properties["dataschema"] = {"type": "string", "format": "uri"}
     properties["subject"] = {"type": "string", "pattern": PERSON_REF_PATTERN}
+    if not is_person_bound(spec.struct):
+        properties["subject"] = {"type": "string", "pattern": OFFERING_ID_PATTERN}
     properties["traceparent"] = {"type": "string", "pattern": TRACEPARENT_PATTERN}
     properties["data"] = {"$ref": data_ref}
     # Absent rather than null: encoders omit unset extension attributes.
@@ -88,6 +96,10 @@ def _envelope_properties(spec: EventSpec, data_ref: str) -> dict[str, Any]:
         properties[attribute] = {"type": "integer", "minimum": 0}
     for attribute, description in _ATTRIBUTE_DOCS.items():
         properties[attribute] = {"description": description, **properties[attribute]}
+    if not is_person_bound(spec.struct):
+        properties["subject"]["description"] = (
+            "The offering's id (offering_id); equals data.offering_id. Not a person."
+        )
     return properties
 
 
@@ -163,18 +175,19 @@ def _person_ref_parameter() -> dict[str, Any]:
 def _event_channels(spec: EventSpec) -> tuple[dict[str, Any], dict[str, Any]]:
     """An agency's event: the channel it publishes on and who consumes it, through what."""
     key = _channel_key(spec)
-    address = f"samlad.{spec.agency}.{spec.name}.v{spec.version}.{{person_ref}}"
+    ref = "person_ref" if is_person_bound(spec.struct) else "offering_id"
+    address = f"samlad.{spec.agency}.{spec.name}.v{spec.version}.{{{ref}}}"
     channels = {key: {
         "address": address,
         "title": spec.type,
         "description": (
             f"Publish on this address (five tokens), as `{spec.agency}` only. The stream "
             "stores and delivers the message as `<address>.<partition>`: the partition of "
-            "the person_ref (0 to the deployment's partitions - 1), appended by the stream."
+            f"the {ref} (0 to the deployment's partitions - 1), appended by the stream."
         ),
         "x-samlad-stored-address": f"{address}.{{partition}}",
         "messages": {spec.type: {"$ref": f"#/components/messages/{spec.type}"}},
-        "parameters": {"person_ref": _person_ref_parameter()},
+        "parameters": {ref: {"$ref": f"#/components/parameters/{ref}"}},
     }}
     name = f"{spec.name}.v{spec.version}"
     operations = {
@@ -398,6 +411,7 @@ def asyncapi(registry: Registry = REGISTRY, *, nats_url: str = DEFAULT_NATS_URL)
             "version": CONTRACTS_VERSION,
             "description": (
                 "Facts the four agencies (kommun, af, fk, region) publish about a person, "
+                "the offerings they publish in the shared catalogue (insatskatalog), "
                 "the alerts the coordination service publishes to the agencies they name, "
                 "and the dead letters each agency may read, as CloudEvents 1.0 on NATS "
                 "JetStream. Every channel and consumer here is what the broker's "
@@ -417,7 +431,14 @@ def asyncapi(registry: Registry = REGISTRY, *, nats_url: str = DEFAULT_NATS_URL)
                 "person_ref": {
                     "description": f"Pseudonymous person reference, {PERSON_REF_PATTERN}.",
                     "examples": [EXAMPLE_PERSON_REF],
-                }
+                },
+                "offering_id": {
+                    "description": (
+                        f"An offering in the publisher's catalogue, {OFFERING_ID_PATTERN} "
+                        "(catalogue events are not about a person; ADR 0020)."
+                    ),
+                    "examples": [EXAMPLE_OFFERING_ID],
+                },
             },
         },
     }

@@ -4,6 +4,10 @@
 by event and by person; the person reference is a valid subject token by construction.
 The stream appends a sixth token, the partition of the person reference.
 
+Catalogue events are about an offering, not a person: their last token is the
+offering's id (``o-…``, which can never be a person reference), and the same partition
+function keeps each offering's events in order (ADR 0020).
+
 Alerts carry their recipients as the sixth token instead:
 ``samlad.coordination.<event-name>.v<N>.<person_ref>.<recipients>``, where
 ``<recipients>`` is the agencies the alert concerns in the fixed order kommun, af, fk,
@@ -19,7 +23,16 @@ from collections.abc import Iterable
 
 import msgspec
 
-from contracts.base import AGENCIES, COORDINATION, PERSON_REF_PATTERN, IntegrationEvent
+from contracts.base import (
+    AGENCIES,
+    COORDINATION,
+    OFFERING_ID_PATTERN,
+    PERSON_REF_PATTERN,
+    SUBJECT_REF_PATTERN,
+    ContractEvent,
+    is_person_bound,
+    subject_ref,
+)
 from contracts.errors import InvalidSubject
 from contracts.registry import EventSpec
 
@@ -33,14 +46,20 @@ RECIPIENT_SEPARATOR = "-"
 PARKED_BY_OUTBOX = "outbox"
 PARKED_BY_COORDINATION = COORDINATION
 _PERSON_REF_RE = re.compile(PERSON_REF_PATTERN)
+_OFFERING_ID_RE = re.compile(OFFERING_ID_PATTERN)
+_SUBJECT_REF_RE = re.compile(SUBJECT_REF_PATTERN)
 _AGENCY_TOKEN_RE = re.compile(r"^[a-z]+$")
 
 
-def subject_for(spec: EventSpec, person_ref: str) -> str:
-    """``samlad.<agency>.<event-name>.v<N>.<person_ref>``."""
-    if not _PERSON_REF_RE.match(person_ref):
-        raise InvalidSubject(f"person_ref {person_ref!r} does not match {PERSON_REF_PATTERN}")
-    return f"{SUBJECT_ROOT}.{spec.agency}.{spec.name}.v{spec.version}.{person_ref}"
+def subject_for(spec: EventSpec, ref: str) -> str:
+    """``samlad.<agency>.<event-name>.v<N>.<ref>``: a person_ref, or a catalogue
+    event's offering_id."""
+    if is_person_bound(spec.struct):
+        if not _PERSON_REF_RE.match(ref):
+            raise InvalidSubject(f"person_ref {ref!r} does not match {PERSON_REF_PATTERN}")
+    elif not _OFFERING_ID_RE.match(ref):
+        raise InvalidSubject(f"offering_id {ref!r} does not match {OFFERING_ID_PATTERN}")
+    return f"{SUBJECT_ROOT}.{spec.agency}.{spec.name}.v{spec.version}.{ref}"
 
 
 def recipients_token(agencies: Iterable[str]) -> str:
@@ -70,9 +89,9 @@ def alert_subjects(agency: str) -> tuple[str, ...]:
     return tuple(f"{root}.*.*.*.{token}" for token in recipient_tokens(agency))
 
 
-def subject_of(spec: EventSpec, event: IntegrationEvent) -> str:
+def subject_of(spec: EventSpec, event: ContractEvent) -> str:
     """The subject ``event`` is published on: alerts carry their recipients token."""
-    subject = subject_for(spec, event.person_ref)
+    subject = subject_for(spec, subject_ref(event))
     if spec.agency != COORDINATION:
         return subject
     return f"{subject}.{recipients_token(getattr(event, 'agencies', ()))}"
@@ -81,15 +100,21 @@ def subject_of(spec: EventSpec, event: IntegrationEvent) -> str:
 class SubjectParts(msgspec.Struct, frozen=True, kw_only=True):
     """An event subject as published or stored; ``tail`` is the sixth token if any.
 
-    For agencies' events the tail is the partition the stream appended; for alerts the
-    recipients token.
+    ``ref`` is whom or what the event is about: a person_ref, or an offering_id for
+    catalogue events. For agencies' events the tail is the partition the stream
+    appended; for alerts the recipients token.
     """
 
     publisher: str
     name: str
     version: str
-    person_ref: str
+    ref: str
     tail: str | None
+
+    @property
+    def person_ref(self) -> str:
+        """``ref`` of a person-bound subject."""
+        return self.ref
 
     @property
     def type(self) -> str:
@@ -103,13 +128,14 @@ def parse_subject(subject: str) -> SubjectParts:
         len(tokens) not in (5, 6)
         or tokens[0] != SUBJECT_ROOT
         or not _AGENCY_TOKEN_RE.match(tokens[1])
-        or not _PERSON_REF_RE.match(tokens[4])
+        or not _SUBJECT_REF_RE.match(tokens[4])
     ):
         raise InvalidSubject(
             f"subject {subject!r} is not samlad.<agency>.<event-name>.v<N>.<person_ref>"
+            " (or .<offering_id>)"
         )
     return SubjectParts(
-        publisher=tokens[1], name=tokens[2], version=tokens[3], person_ref=tokens[4],
+        publisher=tokens[1], name=tokens[2], version=tokens[3], ref=tokens[4],
         tail=tokens[5] if len(tokens) == 6 else None,
     )
 

@@ -19,7 +19,7 @@ import msgspec
 from eventsourcing.persistence import Mapper, ProcessRecorder
 
 from adapters.nats.publisher import OutgoingMessage
-from contracts.base import IntegrationEvent
+from contracts.base import ContractEvent, is_person_bound
 from contracts.envelope import encode_structured
 from contracts.registry import REGISTRY, EventSpec
 from contracts.subjects import subject_of
@@ -32,11 +32,14 @@ def integration_event_id(store: str, position: int) -> str:
     return str(uuid5(EVENT_ID_NS, f"{store}:{position}"))
 
 
-DataBuilder = Callable[[EventSpec, Any, str], IntegrationEvent]
+DataBuilder = Callable[[EventSpec, Any, str | None], ContractEvent]
 
 
 class ContractTranslator:
     """Translates one store's events; resolves each aggregate's person_ref once.
+
+    Catalogue events are about an offering, not a person: they carry their subject
+    (``offering_id``) themselves, and no person_ref is looked up for them.
 
     ``contracts`` maps the name of each published domain event to its contract struct;
     ``build`` makes the contract event from the domain event; by default it copies
@@ -45,7 +48,7 @@ class ContractTranslator:
 
     def __init__(
         self, *, agency: str, store: str, recorder: ProcessRecorder, mapper: Mapper[Any],
-        contracts: Mapping[str, type[IntegrationEvent]], build: DataBuilder | None = None,
+        contracts: Mapping[str, type[ContractEvent]], build: DataBuilder | None = None,
     ) -> None:
         self._build = build or contract_data
         self._agency = agency
@@ -64,7 +67,9 @@ class ContractTranslator:
         spec = self._specs.get(type(event).__name__)
         if spec is None:
             return None
-        person_ref = self._person_ref(event.originator_id)
+        person_ref = (
+            self._person_ref(event.originator_id) if is_person_bound(spec.struct) else None
+        )
         event_id = integration_event_id(self._store, position)
         traceparent = getattr(event, "traceparent", None)
         data = self._build(spec, event, person_ref)
@@ -91,14 +96,14 @@ class ContractTranslator:
 
 
 @cache
-def _field_names(struct: type[IntegrationEvent]) -> tuple[str, ...]:
+def _field_names(struct: type[ContractEvent]) -> tuple[str, ...]:
     # msgspec resolves the annotations on every call: most of the relay's time uncached.
     return tuple(field.name for field in msgspec.structs.fields(struct))
 
 
-def contract_data(spec: EventSpec, event: Any, person_ref: str) -> IntegrationEvent:
+def contract_data(spec: EventSpec, event: Any, person_ref: str | None) -> ContractEvent:
     """The contract event whose fields the domain event carries under the same names."""
-    values = {"person_ref": person_ref}
+    values = {"person_ref": person_ref} if person_ref is not None else {}
     for name in _field_names(spec.struct):
         if name != "person_ref" and hasattr(event, name):
             values[name] = getattr(event, name)

@@ -103,20 +103,24 @@ class Involvement(Aggregate):
 
     # Överlämning
     def request_hand_off(
-        self, *, hand_off_id: str, to_agency: str, reason: str,
+        self, *, hand_off_id: str, to_agency: str, reason: str, offering_id: str | None = None,
         effective_at: datetime, recorded_at: datetime,
     ) -> None:
+        """``offering_id``: the offering in ``to_agency``'s catalogue it proposes, if any."""
         if to_agency == self.agency:
             raise Conflict("a hand-off must go to another agency", field="to_agency")
         if hand_off_id in self.outgoing_hand_offs:
             raise Conflict(f"hand-off {hand_off_id} already requested", field="hand_off_id")
-        self._hand_off_requested(hand_off_id, to_agency, reason, effective_at, recorded_at)
+        self._hand_off_requested(
+            hand_off_id, to_agency, reason, effective_at, recorded_at, offering_id
+        )
 
     @event("HandOffRequested")
     def _hand_off_requested(
         self, hand_off_id: str, to_agency: str, reason: str,
-        effective_at: datetime, recorded_at: datetime,
+        effective_at: datetime, recorded_at: datetime, offering_id: str | None = None,
     ) -> None:
+        # ``offering_id`` last, with a default: events stored before it existed lack it.
         self.outgoing_hand_offs[hand_off_id] = "requested"
 
     def receive_hand_off(

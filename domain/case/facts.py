@@ -124,6 +124,8 @@ class HandOffRequested(FactBase, frozen=True, kw_only=True):
     hand_off_id: str
     to_agency: Agency
     reason: str = ""
+    offering_id: str | None = None
+    """The offering in ``to_agency``'s catalogue (insatskatalog) the hand-off proposes."""
 
 
 class HandOffAccepted(FactBase, frozen=True, kw_only=True):

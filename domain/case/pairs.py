@@ -175,6 +175,7 @@ class HandOffRecord:
             status=status,
             answered_at=answered_at,
             reason=reason,
+            offering_id=request.offering_id,
         )
         return hand_off, anomaly
 

@@ -127,6 +127,8 @@ class HandOff(msgspec.Struct, frozen=True, kw_only=True):
     status: HandOffStatus
     answered_at: datetime | None = None
     reason: str = ""
+    offering_id: str | None = None
+    """The offering in ``to_agency``'s catalogue the hand-off proposes, if any."""
 
     @property
     def pending(self) -> bool:

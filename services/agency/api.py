@@ -1,4 +1,5 @@
-"""The command API every agency shares: consent, hand-offs, contact, lead, exit.
+"""The command API every agency shares: consent, hand-offs, contact, lead, exit, and the
+agency's own offerings in the catalogue (insatskatalog).
 
 Controllers are thin: each handler calls the command of the same name on the agency's
 application, injected as ``application`` (``create_agency_app`` provides it).
@@ -17,6 +18,7 @@ from domain.agency.involvement import Involvement
 from services.agency.application import AgencyApplication
 from services.agency.schemas import (
     Accepted,
+    ChangePlaces,
     Command,
     DisplayNames,
     DisplayNamesAsked,
@@ -24,7 +26,10 @@ from services.agency.schemas import (
     GiveConsent,
     IdentifyPerson,
     InvolvementView,
+    OfferingAccepted,
+    OfferingView,
     PersonIdentified,
+    PublishOffering,
     RecordDisplayName,
     RejectHandOff,
     RequestHandOff,
@@ -175,6 +180,42 @@ class InvolvementController(Controller):
         data: JSONBody[ExitParticipant],
     ) -> Accepted:
         return application.exit(person_ref, data)
+
+
+class CatalogueController(Controller):
+    """The agency's offerings (insatskatalog): published as events, not about a person.
+
+    Only the agency's own: its token reaches only its own service (ADR 0006), and its
+    store holds only its own offerings.
+    """
+
+    path = "/catalogue"
+
+    @post(status_code=200, sync_to_thread=True, tags=["catalogue"],
+          summary="Publish an offering in the catalogue, or update it (by offering_id)")
+    def publish_offering(
+        self, application: AgencyApplication, data: JSONBody[PublishOffering]
+    ) -> OfferingAccepted:
+        return application.publish_offering(data)
+
+    @post("/{offering_id:str}/places", status_code=200, sync_to_thread=True,
+          tags=["catalogue"], summary="How many places of the offering are free now")
+    def change_places(
+        self, application: AgencyApplication, offering_id: FromPath[str],
+        data: JSONBody[ChangePlaces],
+    ) -> OfferingAccepted:
+        return application.change_places(offering_id, data)
+
+    @get("/{offering_id:str}", sync_to_thread=True, tags=["catalogue"],
+         summary="The agency's own offering as last published")
+    def get_offering(
+        self, application: AgencyApplication, offering_id: FromPath[str]
+    ) -> OfferingView:
+        offering = application.get_offering(offering_id)
+        return OfferingView(
+            offering_id=offering.offering_id, version=offering.version, name=offering.name,
+            places_total=offering.places_total, places_free=offering.places_free,
+        )
 
 
 def involvement_details(involvement: Involvement) -> dict[str, object]:

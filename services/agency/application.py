@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from contextvars import ContextVar
 from datetime import UTC, datetime
-from typing import Any, ClassVar
-from uuid import uuid4
+from typing import Any, ClassVar, TypeVar
+from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate
@@ -28,16 +28,20 @@ from adapters.pseudonym import InvalidPersonnummer, Pseudonymiser
 from adapters.store.application import StoredApplication
 from adapters.store.keyed_lock import KeyedLock
 from adapters.telemetry.tracing import current_traceparent
-from contracts import common
-from contracts.base import IntegrationEvent
+from contracts import catalogue, common
+from contracts.base import ContractEvent
 from domain.agencies import Agency, RecordedBy
 from domain.agency.errors import AgencyRuleViolation, NotFound
 from domain.agency.involvement import Involvement
+from domain.agency.offering import Offering
 from services.agency.schemas import (
     Accepted,
+    ChangePlaces,
     Command,
     ExitParticipant,
     GiveConsent,
+    OfferingAccepted,
+    PublishOffering,
     RecordDisplayName,
     RejectHandOff,
     RequestHandOff,
@@ -57,7 +61,10 @@ Seal = Callable[[str, Sequence[Any]], None]
 AggregateCommand = Callable[..., object]
 """An ``Involvement`` method of the same name as the application's command."""
 
-COMMON_PUBLISHED: Mapping[str, type[IntegrationEvent]] = {
+Changed = TypeVar("Changed", bound=Aggregate)
+"""The aggregate a command changes: a person's ``Involvement`` or an ``Offering``."""
+
+COMMON_PUBLISHED: Mapping[str, type[ContractEvent]] = {
     "ConsentGiven": common.ConsentGiven,
     "ConsentWithdrawn": common.ConsentWithdrawn,
     "HandOffRequested": common.HandOffRequested,
@@ -68,6 +75,8 @@ COMMON_PUBLISHED: Mapping[str, type[IntegrationEvent]] = {
     "LeadResponsibilityAssumed": common.LeadResponsibilityAssumed,
     "LeadResponsibilityReleased": common.LeadResponsibilityReleased,
     "ParticipantExited": common.ParticipantExited,
+    "OfferingPublished": catalogue.OfferingPublished,
+    "OfferingPlacesChanged": catalogue.OfferingPlacesChanged,
 }
 """Domain event (``@event`` name) → the contract the outbox publishes it as."""
 
@@ -112,7 +121,7 @@ class AgencyApplication(StoredApplication):
 
     agency: ClassVar[Agency]
     involvement_class: ClassVar[type[Involvement]]
-    published: ClassVar[Mapping[str, type[IntegrationEvent]]]
+    published: ClassVar[Mapping[str, type[ContractEvent]]]
     """The agency's own domain events → contracts (besides ``COMMON_PUBLISHED``)."""
 
     def __init__(
@@ -136,21 +145,28 @@ class AgencyApplication(StoredApplication):
         self._turns = KeyedLock()
 
     @classmethod
-    def outbox_contracts(cls) -> Mapping[str, type[IntegrationEvent]]:
+    def aggregate_classes(cls) -> tuple[type[Aggregate], ...]:
+        """What the agency's store holds: its records of persons and its offerings."""
+        return (cls.involvement_class, Offering)
+
+    @classmethod
+    def outbox_contracts(cls) -> Mapping[str, type[ContractEvent]]:
         """Every domain event this agency publishes, by ``@event`` name, with its contract."""
         return {**COMMON_PUBLISHED, **cls.published}
 
     # Queries
 
     def get_involvement(self, person_ref: str) -> Involvement:
+        return self._get(Involvement, Involvement.create_id(person_ref), NotFound(
+            f"person {person_ref} is not known at {self.agency}", field="person_ref"))
+
+    def _get(self, kind: type[Changed], aggregate_id: UUID, missing: NotFound) -> Changed:
         try:
-            aggregate: object = self.repository.get(Involvement.create_id(person_ref))
+            aggregate: object = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
-            raise NotFound(
-                f"person {person_ref} is not known at {self.agency}", field="person_ref"
-            ) from None
-        if not isinstance(aggregate, Involvement):  # pragma: no cover - one type per store
-            raise TypeError(f"{aggregate!r} is not an Involvement")
+            raise missing from None
+        if not isinstance(aggregate, kind):  # pragma: no cover - ids are namespaced by kind
+            raise TypeError(f"{aggregate!r} is not an {kind.__name__}")
         return aggregate
 
     def get_display_names(self, person_refs: Sequence[str]) -> dict[str, str]:
@@ -231,6 +247,20 @@ class AgencyApplication(StoredApplication):
     def exit(self, person_ref: str, command: ExitParticipant) -> Accepted:
         return self.run(person_ref, command, Involvement.exit)
 
+    # The catalogue (insatskatalog): the agency's own offerings, not about a person
+
+    def get_offering(self, offering_id: str) -> Offering:
+        return self._get(Offering, Offering.create_id(offering_id), NotFound(
+            f"offering {offering_id} is not in {self.agency}'s catalogue", field="offering_id"))
+
+    def publish_offering(self, command: PublishOffering) -> OfferingAccepted:
+        """Publish an offering in the agency's catalogue, or update it."""
+        return self.run_offering(command.offering_id, command, Offering.publish_offering,
+                                 create=True)
+
+    def change_places(self, offering_id: str, command: ChangePlaces) -> OfferingAccepted:
+        return self.run_offering(offering_id, command, Offering.change_places)
+
     # The one way a command runs
 
     def open_involvement(
@@ -278,17 +308,41 @@ class AgencyApplication(StoredApplication):
         )
         return self.accepted(person_ref, aggregate.version, **(new_ids or {}))
 
+    def run_offering(
+        self, offering_id: str, command: Command, method: Callable[..., object], *,
+        create: bool = False,
+    ) -> OfferingAccepted:
+        """As ``run``, on one of the agency's offerings instead of a person."""
+        recorded_at = self.clock()
+        effective_at = effective_time(command, recorded_at)
+        arguments = command_arguments(command)
+        arguments.pop("offering_id", None)  # the aggregate's own id
+        offering = self.change(
+            offering_id, self.get_offering,
+            lambda aggregate: method(
+                aggregate, **arguments, effective_at=effective_at, recorded_at=recorded_at
+            ),
+            create=(lambda: Offering(offering_id=offering_id, effective_at=effective_at,
+                                     recorded_at=recorded_at)) if create else None,
+        )
+        return OfferingAccepted(offering_id=offering_id, version=offering.version,
+                                position=self.last_position())
+
     def accepted(self, person_ref: str, version: int, **ids: str) -> Accepted:
-        """The answer to a command just saved in this thread, with its position: the id
-        of its last published event, which a reader may wait for (``?after=``)."""
+        """The answer to a command just saved in this thread, with its position."""
+        return Accepted(person_ref=person_ref, version=version, ids=ids,
+                        position=self.last_position())
+
+    def last_position(self) -> str | None:
+        """The id of the last event this thread's command published, which a reader may
+        wait for (``?after=``)."""
         published = self.outbox_contracts()
-        position = next(
+        return next(
             (integration_event_id(str(self.agency), recording.notification.id)
              for recording in reversed(LAST_SAVED.get())
              if type(recording.domain_event).__name__ in published),
             None,
         )
-        return Accepted(person_ref=person_ref, version=version, ids=ids, position=position)
 
     def execute(
         self,
@@ -298,10 +352,22 @@ class AgencyApplication(StoredApplication):
         create: Callable[[], Involvement] | None = None,
     ) -> Involvement:
         """Run ``command`` on the person's involvement and save; retry lost races."""
-        with self._turns.hold(person_ref):
+        return self.change(person_ref, self.get_involvement, command, create=create)
+
+    def change(
+        self,
+        key: str,
+        load: Callable[[str], Changed],
+        command: Callable[[Any], object],
+        *,
+        create: Callable[[], Changed] | None = None,
+    ) -> Changed:
+        """Run ``command`` on ``load(key)`` and save, in turn with other commands on the
+        same key (a person_ref or an offering id, which never look alike); retry races."""
+        with self._turns.hold(key):
             for attempt in range(1, SAVE_ATTEMPTS + 1):
                 try:
-                    aggregate = self.get_involvement(person_ref)
+                    aggregate = load(key)
                 except NotFound:
                     if create is None:
                         raise

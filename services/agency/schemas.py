@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
 import msgspec
 
-from domain.agencies import Agency, Outcome
+from contracts.base import OFFERING_ID_PATTERN
+from domain.agencies import Agency, InterventionType, Outcome
 
 AwareDatetime = Annotated[
     datetime,
@@ -16,6 +17,13 @@ AwareDatetime = Annotated[
 ]
 Text = Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
 Id = Annotated[str, msgspec.Meta(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:-]+$")]
+OfferingId = Annotated[
+    str,
+    msgspec.Meta(max_length=64, pattern=OFFERING_ID_PATTERN, examples=["o-arbetstraning-lund"],
+                 description="An offering in the catalogue: 'o-' and lowercase kebab case."),
+]
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+Places = Annotated[int, msgspec.Meta(ge=0, le=100_000)]
 
 
 class Command(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -64,6 +72,8 @@ class RequestHandOff(Command, kw_only=True):
     to_agency: Agency
     reason: Text
     hand_off_id: Id | None = None
+    # The offering in the receiving agency's catalogue the hand-off proposes.
+    offering_id: OfferingId | None = None
 
 
 class RejectHandOff(Command, kw_only=True):
@@ -92,6 +102,44 @@ class DisplayNames(msgspec.Struct, kw_only=True):
     """Per person_ref, the display name this agency's own record holds (known ones only)."""
 
     names: dict[str, str]
+
+
+class PublishOffering(Command, kw_only=True):
+    """Publish an offering in the catalogue, or replace what was published about it."""
+
+    offering_id: OfferingId
+    name: Name
+    description: Text
+    intervention_type: InterventionType
+    target_groups: list[Name] = []
+    places_total: Places
+    places_free: Places
+    valid_from: date
+    valid_to: date | None = None
+
+
+class ChangePlaces(Command, kw_only=True):
+    """How many places of the offering are free now (lediga platser)."""
+
+    places_free: Places
+
+
+class OfferingAccepted(msgspec.Struct, kw_only=True):
+    """A catalogue command's answer: the offering, its version and the event's id."""
+
+    offering_id: str
+    version: int
+    position: str | None = None
+
+
+class OfferingView(msgspec.Struct, kw_only=True):
+    """The agency's own offering, as it last published it."""
+
+    offering_id: str
+    version: int
+    name: str | None
+    places_total: int
+    places_free: int
 
 
 class InvolvementView(msgspec.Struct, kw_only=True):

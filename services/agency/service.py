@@ -18,7 +18,12 @@ from adapters.outbox.relay import OutboxRelay, Publisher
 from adapters.outbox.translator import ContractTranslator
 from adapters.pseudonym import Pseudonymiser
 from adapters.store.application import open_application
-from services.agency.api import DisplayNamesController, InvolvementController, PersonController
+from services.agency.api import (
+    CatalogueController,
+    DisplayNamesController,
+    InvolvementController,
+    PersonController,
+)
 from services.agency.application import AgencyApplication
 from services.agency.inbound import IncomingHandOffs
 from services.agency.metrics import register_agency_metrics
@@ -84,7 +89,9 @@ def create_agency_app(
         await IncomingHandOffs(js=js, application=application, clock=clock).run(stop)
 
     workers = NatsWorkers(settings.nats, agency, [relay, hand_offs, republishing])
-    shared: list[type[Controller]] = [InvolvementController, DisplayNamesController]
+    shared: list[type[Controller]] = [
+        InvolvementController, DisplayNamesController, CatalogueController,
+    ]
     if agency != "kommun":  # the kommun identifies a person by enrolling them
         shared.append(PersonController)
     return build_app(

@@ -7,7 +7,8 @@ of that moment, the rest from the final state. Events and rows are then saved in
 fresh coordination store, and its tables are compared with the live ones, row by row.
 
 Left out of the comparison: ``case_index.updated_at`` (the wall-clock time of the last
-commit) and the tables no case event derives (``producer_positions``, ``access_log``).
+commit) and the tables no case event derives (``producer_positions``, ``access_log``,
+``catalogue_index``).
 """
 
 from __future__ import annotations

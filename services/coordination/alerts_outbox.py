@@ -39,8 +39,10 @@ class AlertData:
     def __init__(self, read_models: ReadModels) -> None:
         self._read_models = read_models
 
-    def __call__(self, spec: EventSpec, event: Any, person_ref: str) -> IntegrationEvent:
+    def __call__(self, spec: EventSpec, event: Any, person_ref: str | None) -> IntegrationEvent:
         struct = spec.struct
+        if person_ref is None:  # pragma: no cover - alerts are person-bound contracts
+            raise TypeError(f"{spec.type} is about a person, but none was resolved")
         if spec.name == "alert-raised":
             if not issubclass(struct, AlertRaised):
                 raise TypeError(f"{spec.name} is not an AlertRaised struct: {struct!r}")

@@ -1,9 +1,10 @@
-"""The coordination consumer of one partition: JetStream → shared cases.
+"""The coordination consumer of one partition: JetStream → shared cases (and catalogue).
 
 ``adapters.nats.consumer.DurableConsumer`` does the fetching, retrying, dead-lettering
 and acking; this module says how a message becomes a fact of a case and how a batch of
 facts commits with the stream position. A redelivered or duplicated message is applied
-again and changes nothing: the case drops a fact whose event id it holds.
+again and changes nothing: the case drops a fact whose event id it holds. Catalogue
+events (not about a person) go to the catalogue read model in the same commit.
 """
 
 from __future__ import annotations
@@ -22,11 +23,14 @@ from adapters.nats.consumer import BATCH_SIZE, DurableConsumer, Poison
 from adapters.nats.names import EVENTS_STREAM, coordination_consumer, deadletter_subject
 from adapters.store.read_models import Upsert
 from adapters.telemetry.tracing import context_from_headers, tracer
+from contracts.base import is_person_bound
 from contracts.envelope import decode_message
 from contracts.errors import ContractError
 from domain.case.contradictions import PAIRED, contradiction
 from domain.case.facts import Fact
+from domain.catalogue.listing import CatalogueFact
 from services.coordination.application import CoordinationApplication
+from services.coordination.catalogue import catalogue_changes, catalogue_fact
 from services.coordination.read_model import position_seen
 from services.coordination.translation import Untranslatable, to_fact
 
@@ -36,10 +40,12 @@ def tracking_name(partition: int) -> str:
 
 
 class Translated(msgspec.Struct, frozen=True, kw_only=True):
-    """A message as the case takes it, with where it stands in its producer's log."""
+    """A message as the case (or the catalogue) takes it, with where it stands in its
+    producer's log. Exactly one of ``fact`` (with its person) and ``listing`` is set."""
 
-    person_ref: str
-    fact: Fact
+    person_ref: str | None = None
+    fact: Fact | None = None
+    listing: CatalogueFact | None = None
     producer: str
     position: int | None
     previous: int | None
@@ -65,16 +71,20 @@ class CaseFacts:
             span.set_attribute("messaging.destination", message.subject)
             try:
                 received = decode_message(message.data, message.headers, subject=message.subject)
-                fact = to_fact(received)
+                person_bound = is_person_bound(received.spec.struct)
+                fact = to_fact(received) if person_bound else None
+                listing = None if person_bound else catalogue_fact(received)
             except ContractError as error:
                 raise Poison(getattr(error, "reason", str(error))) from error
             except Untranslatable as error:
                 raise Poison(str(error)) from error
             span.set_attribute("samlad.event_id", received.envelope.id)
             envelope = received.envelope
-            self._refuse_contradiction(envelope.subject, fact)
+            if fact is not None:
+                self._refuse_contradiction(envelope.subject, fact)
             return Translated(
-                person_ref=envelope.subject, fact=fact, producer=envelope.source,
+                person_ref=envelope.subject if person_bound else None, fact=fact,
+                listing=listing, producer=envelope.source,
                 position=envelope.samladposition, previous=envelope.samladprevposition,
             )
 
@@ -90,9 +100,13 @@ class CaseFacts:
 
     def apply(self, items: Sequence[Translated], tracking: Tracking | None) -> None:
         now = self._clock()
+        listings = [t.listing for t in items if t.listing is not None]
         self._app.ingest(
-            [(t.person_ref, t.fact) for t in items], now=now, tracking=tracking,
-            extra=[t.position_seen(now) for t in items if t.position],
+            [(t.person_ref, t.fact) for t in items
+             if t.person_ref is not None and t.fact is not None],
+            now=now, tracking=tracking,
+            extra=[*catalogue_changes(self._app, listings),
+                   *(t.position_seen(now) for t in items if t.position)],
         )
 
 

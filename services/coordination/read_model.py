@@ -66,8 +66,24 @@ APPLIED = Table(
 )
 """When each partition consumer last committed, and how far: with a replica down, its
 partitions' rows stop moving, which reads report (``Samlad-Applied-At``)."""
-TABLES = (CASES, ALERTS, DEADLINES, POSITIONS, APPLIED, *INDICATOR_TABLES, *WAIT_TABLES,
-          ACCESS_LOG)
+CATALOGUE = Table(
+    name="catalogue_index",
+    columns={
+        "listing_key": "TEXT", "agency": "TEXT", "offering_id": "TEXT", "name": "TEXT",
+        "intervention_type": "TEXT", "target_groups": "TEXT", "places_free": "INTEGER",
+        "valid_from": "TEXT", "valid_to": "TEXT", "listing": "TEXT",
+    },
+    key="listing_key",
+    indexes=(("agency",), ("places_free",)),
+)
+"""The shared catalogue (insatskatalog): one row per agency's offering, not per person.
+``listing`` holds the whole folded ``domain.catalogue.listing.Listing`` (JSON); the other
+columns are what lists filter on (``places_free`` is what is free now, ``target_groups``
+comma-surrounded for LIKE, dates as ISO text)."""
+TABLES = (
+    CASES, ALERTS, DEADLINES, POSITIONS, APPLIED, CATALOGUE, *INDICATOR_TABLES, *WAIT_TABLES,
+    ACCESS_LOG,
+)
 
 
 def partition_applied(consumer: str, position: int, now: datetime) -> Upsert:

@@ -24,6 +24,7 @@ from services.coordination.access_log import AccessLogger
 from services.coordination.alerts_outbox import AlertData
 from services.coordination.api import coordination_router
 from services.coordination.application import CoordinationApplication
+from services.coordination.catalogue_api import catalogue_router
 from services.coordination.consumer import PartitionConsumer
 from services.coordination.contacts import load_contacts
 from services.coordination.contracts_api import contracts_router
@@ -152,6 +153,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> Litestar:
             coordination_router(application, sealer),
             ops_router(application, clock, settings.gap_grace),
             own_view_router(CaseReader(application), contacts),
+            catalogue_router(application, clock),
             contracts_router(nats_url=settings.nats_url),
             ui_router(application, settings, live, clock, sealer=sealer, contacts=contacts),
             audit_router(application), rules_router(application, clock),

@@ -44,7 +44,8 @@ _BUILDERS: dict[type[Any], Builder] = {
         consent_id=e.consent_id, recorded_by=RecordedBy(e.recorded_by)),
     common.HandOffRequested: lambda e, b: f.HandOffRequested(
         **_secret(b, orsak=e.reason), summary=f"Överlämning begärd till {e.to_agency}",
-        hand_off_id=e.hand_off_id, to_agency=Agency(e.to_agency), reason=""),
+        hand_off_id=e.hand_off_id, to_agency=Agency(e.to_agency), reason="",
+        offering_id=e.offering_id),
     common.HandOffAccepted: lambda e, b: f.HandOffAccepted(
         **b, summary=f"Överlämning från {e.from_agency} accepterad", hand_off_id=e.hand_off_id),
     common.HandOffRejected: lambda e, b: f.HandOffRejected(

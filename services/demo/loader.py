@@ -18,6 +18,7 @@ import msgspec
 from adapters.auth.principal import Role
 from adapters.auth.testing import auth_headers
 from services.demo.caseload import caseload
+from services.demo.catalogue import catalogue_bodies
 from services.demo.story import Step, Story
 from services.settings import Settings
 
@@ -72,6 +73,16 @@ class _Loader:
         for client in self.clients.values():
             client.close()
 
+    def publish_catalogue(self, now: datetime) -> None:
+        """Each agency's offerings (insatskatalog), before the persons' hand-offs name them."""
+        for agency, client in self.clients.items():
+            for body in catalogue_bodies(agency, now.date()):
+                response = client.post("/catalogue", json=body)
+                self.requests += 1
+                if response.is_error:
+                    self.failures.append(f"{agency} POST /catalogue: {response.status_code} "
+                                         f"{response.text[:300]}")
+
     def load(self, story: Story) -> None:
         ref: str | None = None
         try:
@@ -122,8 +133,10 @@ def load_demo(
 ) -> DemoSummary:
     """Load ``persons`` demo persons (deterministic for ``seed``) into running services."""
     began = time.monotonic()
-    stories = caseload(persons, seed=seed, now=now or datetime.now(UTC))
+    now = now or datetime.now(UTC)
+    stories = caseload(persons, seed=seed, now=now)
     loader = _Loader(settings)
+    loader.publish_catalogue(now)
     progress = _Progress(len(stories))
 
     def load_one(story: Story) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 
+from services.demo.catalogue import HAND_OFF_OFFERINGS
 from services.demo.story import Story
 
 GAPS = ("hand_off_unanswered", "benefit_gap", "duplicated", "no_lead", "lost_contact",
@@ -124,7 +125,8 @@ class Tracks:
                    end_reason="arbetsformaga_bedomd")
         hand_off_id = story.new_id("overlamning")
         story.post("fk", end, "/hand-offs", to_agency="af", hand_off_id=hand_off_id,
-                   reason="Sjukpenningen upphör; behöver stöd att söka arbete.")
+                   reason="Sjukpenningen upphör; behöver stöd att söka arbete.",
+                   offering_id=HAND_OFF_OFFERINGS["af"])
         story.post("af", end + rng.uniform(0.5, 2.5), f"/hand-offs/{hand_off_id}/accept",
                    await_hand_off=hand_off_id)
         self.register_at_af(end + rng.uniform(0.5, 2.5))
@@ -260,7 +262,8 @@ def gap_path(story: Story, rng: random.Random, gap: str, groups: list[str], age:
         to_agency = rng.choice(["af", "region"])
         story.post("kommun", now - ago, "/hand-offs", to_agency=to_agency,
                    hand_off_id=story.new_id("overlamning"),
-                   reason="Behöver stöd som kommunen inte kan ge.")
+                   reason="Behöver stöd som kommunen inte kan ge.",
+                   offering_id=HAND_OFF_OFFERINGS[to_agency])
     elif gap == "benefit_gap":
         ended = now - ago
         tracks.join("fk", ended - 179)

@@ -1,4 +1,5 @@
-"""What the case page shows: four lanes over time, hand-offs, lead, consent, alerts.
+"""What the case page shows: four lanes over time, hand-offs, lead, consent, alerts,
+and where there is room for the person (the catalogue's free places).
 
 Built from the case aggregate (facts and folded state) and the alert read model, with
 each fact's details hidden when consent does not reach the viewer (views.fact_entry).
@@ -21,11 +22,13 @@ from domain.case.scopes import SCOPE_DESCRIPTIONS, revealed_by
 from domain.case.state import CaseState, Consent, HandOff, HandOffStatus
 from domain.case.visibility import sees_details_of
 from services.coordination.application import CoordinationApplication
+from services.coordination.catalogue import OfferingView
 from services.coordination.early_warning import get_early_warnings
 from services.coordination.queries import get_alerts_of_case
 from services.coordination.read_model import parse_instant
 from services.coordination.reading import CaseReader
 from services.coordination.ui import labels
+from services.coordination.ui.room import offering_label, room_for
 from services.coordination.ui.viewer import Viewer
 from services.coordination.views import (
     DetailsOpener,
@@ -66,6 +69,9 @@ class HandOffView(msgspec.Struct, frozen=True, kw_only=True):
     pending: bool
     reason: str = ""
     """Why it was rejected, shown to the agencies that asked and answered."""
+    offering: str | None = None
+    """The offering the hand-off proposes: its name and free places, as the catalogue
+    holds it."""
 
 
 class AlertItem(msgspec.Struct, frozen=True, kw_only=True):
@@ -128,6 +134,8 @@ class CasePage(msgspec.Struct, frozen=True, kw_only=True):
     consents: list[dict[str, Any]]
     hidden_count: int
     now: datetime
+    room: list[OfferingView] = msgspec.field(default_factory=list)
+    """Offerings with free places today that fit the person (målgrupp)."""
 
 
 def _lane_views(state: CaseState, viewer: Viewer) -> list[LaneView]:
@@ -172,7 +180,9 @@ def _consent_view(consent: Consent, viewer: Viewer) -> dict[str, Any]:
     }
 
 
-def _hand_off_view(hand_off: HandOff, now: datetime, reason: str = "") -> HandOffView:
+def _hand_off_view(
+    hand_off: HandOff, now: datetime, reason: str = "", offering: str | None = None
+) -> HandOffView:
     end = hand_off.answered_at if hand_off.answered_at is not None else now
     return HandOffView(
         hand_off_id=hand_off.hand_off_id, from_agency=str(hand_off.from_agency),
@@ -180,7 +190,7 @@ def _hand_off_view(hand_off: HandOff, now: datetime, reason: str = "") -> HandOf
         status_label=labels.HAND_OFF_STATUS[hand_off.status],
         requested_at=hand_off.requested_at, answered_at=hand_off.answered_at,
         waited=labels.duration(max(end - hand_off.requested_at, timedelta(0))),
-        pending=hand_off.status is HandOffStatus.REQUESTED, reason=reason,
+        pending=hand_off.status is HandOffStatus.REQUESTED, reason=reason, offering=offering,
     )
 
 
@@ -261,7 +271,9 @@ def case_page(
     seen = state if viewer.agency is None else state_for(viewer.agency, state)
     reasons = answer_reasons(case, viewer.agency, opener)
     hand_offs = {
-        h.hand_off_id: _hand_off_view(h, now, reasons.get(h.hand_off_id, ""))
+        h.hand_off_id: _hand_off_view(
+            h, now, reasons.get(h.hand_off_id, ""),
+            offering_label(app, str(h.to_agency), h.offering_id) if h.offering_id else None)
         for h in state.hand_offs
     }
     alerts = _alerts(app, case)
@@ -278,7 +290,7 @@ def case_page(
         early_warnings=_early_warnings(app, case, now),
         consents=consents,
         hidden_count=sum(1 for r in rows if r.entry is not None and r.entry.hidden),
-        now=now,
+        now=now, room=room_for(app, state.target_groups, now.date()),
     )
 
 

@@ -13,6 +13,7 @@ from services.coordination.contacts import Contacts, load_contacts
 from services.coordination.live import Broadcaster
 from services.coordination.ui.agency_consents import AgencyConsents
 from services.coordination.ui.case_page import CasePages
+from services.coordination.ui.catalogue_page import catalogue_page_router
 from services.coordination.ui.own_page import own_page_router
 from services.coordination.ui.own_records import OwnRecords
 from services.coordination.ui.pages import page_router
@@ -45,7 +46,7 @@ def ui_router(
     )
     return Router(path="/", route_handlers=[
         page_router(app, settings, viewers, pages, own), rules_page_router(app, viewers, clock),
-        own_page,
+        own_page, catalogue_page_router(app, viewers, clock),
         session_router(viewers, settings, enabled=settings.dev_login),
         stream_router(app, viewers, broadcaster, pages, own), static,
     ])

@@ -21,6 +21,7 @@ from services.coordination.ui.case_page import CasePages
 from services.coordination.ui.caseload import CaseloadFilter, caseload, kommuner
 from services.coordination.ui.own_records import OwnRecords
 from services.coordination.ui.person_lookup import person_ref_of
+from services.coordination.ui.room import room_summary
 from services.coordination.ui.viewer import Viewers
 from services.settings import Settings
 
@@ -59,7 +60,7 @@ def page_router(
         return Template(template_name="caseload.html", context={
             "viewer": viewer, "where": where, "page": page, "names": names,
             "kommuner": kommuner(app), "message": message,
-            "live_query": request.url.query,
+            "live_query": request.url.query, "room": room_summary(app, pages.clock().date()),
         })
 
     @post("/ui/search", sync_to_thread=True, include_in_schema=False)

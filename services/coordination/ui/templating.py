@@ -9,6 +9,7 @@ from litestar.template.config import TemplateConfig
 
 from services.coordination import plain_swedish
 from services.coordination.ui import labels
+from services.coordination.ui.room import TARGET_GROUPS, target_group_label
 from services.coordination.ui.viewer import AGENCY_NAMES
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -28,9 +29,11 @@ def _configure(engine: JinjaTemplateEngine) -> None:
         "outcome": lambda value: labels.OUTCOMES.get(str(value), str(value)),
         "humanize": _humanize, "plain_day": plain_swedish.day,
     })
+    env.filters["target_group"] = target_group_label
     env.globals.update({
         "rule_labels": {str(rule): label for rule, label in labels.RULES.items()},
         "agency_names": {str(agency): name for agency, name in AGENCY_NAMES.items()},
+        "target_groups": TARGET_GROUPS,
     })
 
 

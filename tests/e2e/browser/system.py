@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -36,6 +37,15 @@ def days_ago(days: int) -> str:
 def new_personnummer() -> str:
     """A random well-formed personnummer, so each test owns its person."""
     return random_personnummer(random.Random(), birth_year=random.randint(1950, 1999))
+
+
+def log_in(page: Any, samlad: Samlad, agency: str) -> None:
+    """The development login, as a case worker of ``agency``."""
+    page.goto(f"{samlad.ui}/login")
+    page.get_by_label("Myndighet").select_option(agency)
+    page.get_by_label("Roll").select_option("handlaggare")
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url(re.compile(r"/ui$"))
 
 
 class Samlad(RunningSamlad):

@@ -17,8 +17,8 @@ import pytest
 from services.cli.testing import clean_env
 
 from .conftest import running_samlad
-from .system import SCREENSHOTS, Agencies, Samlad
-from .test_case_worker_ui import log_in, wait_for_case
+from .system import SCREENSHOTS, Agencies, Samlad, log_in
+from .test_case_worker_ui import wait_for_case
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -12,19 +12,11 @@ from typing import Any
 
 import pytest
 
-from .system import SCREENSHOTS, Agencies, Samlad, days_ago
+from .system import SCREENSHOTS, Agencies, Samlad, days_ago, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 LANES = ("Kommunen", "Arbetsförmedlingen", "Försäkringskassan", "Regionen")
-
-
-def log_in(page: Any, samlad: Samlad, agency: str) -> None:
-    page.goto(f"{samlad.ui}/login")
-    page.get_by_label("Myndighet").select_option(agency)
-    page.get_by_label("Roll").select_option("handlaggare")
-    page.get_by_role("button", name="Logga in").click()
-    page.wait_for_url(re.compile(r"/ui$"))
 
 
 def wait_for_case(page: Any, samlad: Samlad, ref: str, text: str) -> None:

@@ -18,7 +18,7 @@ from adapters.nats.names import EVENTS_STREAM, alerts_consumer
 from adapters.nats.publisher import BatchPublisher, OutgoingMessage
 from adapters.nats.settings import NatsSettings
 from adapters.nats.testing import new_person_ref, running_nats
-from contracts.base import IntegrationEvent
+from contracts.base import IntegrationEvent, subject_ref
 from contracts.common import HandOffAccepted, HandOffRequested
 from contracts.coordination import AlertRaised, AlertResolved
 from contracts.envelope import Received, decode_message, encode_structured
@@ -145,7 +145,7 @@ async def _next_alert(
         for message in await subscription.fetch(1, timeout=10):
             await message.ack()
             received = decode_message(message.data, message.headers, subject=message.subject)
-            if received.event.person_ref == person_ref:
+            if subject_ref(received.event) == person_ref:
                 return received
 
 

@@ -38,6 +38,8 @@ from adapters.nats.names import (
     inbox_prefix,
 )
 from adapters.nats.testing import new_person_ref
+from contracts.base import is_person_bound
+from contracts.catalogue import OfferingPublished
 from contracts.envelope import encode_structured
 from contracts.examples import example_event
 from contracts.registry import REGISTRY, EventSpec
@@ -54,11 +56,19 @@ class Forgery(msgspec.Struct, frozen=True, kw_only=True):
     subject: str
     body: bytes
     word: str  # the reason word its dead letter must carry
-    person_refs: tuple[str, ...]
+    person_refs: tuple[str, ...]  # and the catalogue's offering ids (o-…)
+
+
+def _new_ref(spec: EventSpec) -> str:
+    """Whom (or, for the catalogue, which offering) a forgery is about."""
+    return new_person_ref() if is_person_bound(spec.struct) else f"o-forged-{uuid.uuid4().hex}"
 
 
 def _body(spec: EventSpec, person_ref: str, source: str) -> bytes:
-    event = msgspec.structs.replace(example_event(spec), person_ref=person_ref)
+    field = "person_ref" if is_person_bound(spec.struct) else "offering_id"
+    event = msgspec.structs.replace(example_event(spec), **{field: person_ref})
+    if isinstance(event, OfferingPublished):  # running today: the catalogue would list it
+        event = msgspec.structs.replace(event, valid_to=None)
     body = encode_structured(event, spec=spec, id=str(uuid.uuid4()),
                              source=f"urn:samlad:{spec.agency}", time=T0)
     message = json.loads(body)
@@ -70,7 +80,7 @@ def _forgeries(publisher: str) -> list[Forgery]:
     """What ``publisher``'s credentials try on its own subjects."""
     forged: list[Forgery] = []
     for spec in REGISTRY.specs():
-        ref = new_person_ref()
+        ref = _new_ref(spec)
         subject = f"samlad.{publisher}.{spec.name}.v{spec.version}.{ref}"
         if spec.agency != publisher:
             # Another party's type (coordination's alerts included), with its source
@@ -83,7 +93,7 @@ def _forgeries(publisher: str) -> list[Forgery]:
         other_agency = next(agency for agency in AGENCIES if agency != publisher)
         forged.append(Forgery(subject=subject, body=_body(spec, ref, f"urn:samlad:{other_agency}"),
                               word="SourceMismatch", person_refs=(ref,)))
-        other_ref = new_person_ref()
+        other_ref = _new_ref(spec)
         forged.append(Forgery(
             subject=f"samlad.{publisher}.{spec.name}.v{spec.version}.{other_ref}",
             body=_body(spec, ref, own), word="SubjectMismatch", person_refs=(ref, other_ref)))
@@ -161,7 +171,10 @@ async def _nothing_reached_a_case_or_an_agency(
         await admin.close()
     auditor = auth_headers(deployment.settings, None, "auditor")
     refs = {ref for forgery in forgeries for ref in forgery.person_refs}
-    for ref in refs:
+    listed = await deployment.clients["coordination"].get(
+        "/catalogue", params={"with_room": "false"}, headers=auditor)
+    assert not refs & {offering["offering_id"] for offering in listed.json()}
+    for ref in (ref for ref in refs if not ref.startswith("o-")):
         case = await deployment.clients["coordination"].get(f"/cases/{ref}", headers=auditor)
         assert case.status_code == 404, (ref, case.text)
         for agency in AGENCIES:

@@ -32,9 +32,8 @@ APPS = list(AGENCY_APPLICATIONS.values())
 
 
 def domain_events(app: type[AgencyApplication]) -> dict[str, type[Any]]:
-    aggregate = app.involvement_class
     return {
-        name: value for name in dir(aggregate)
+        name: value for aggregate in app.aggregate_classes() for name in dir(aggregate)
         if isinstance(value := getattr(aggregate, name), type)
         and issubclass(value, Aggregate.Event) and name not in EVENTSOURCING_BASES
     }
@@ -98,10 +97,13 @@ def test_every_contract_of_the_agency_is_published_by_one_domain_event(
 def test_a_command_body_declares_the_aggregate_methods_arguments(
     app: type[AgencyApplication], name: str, body: type[Command], path: set[str]
 ) -> None:
-    method = getattr(app.involvement_class, name)
+    aggregate = next(a for a in app.aggregate_classes() if hasattr(a, name))
+    method = getattr(aggregate, name)
     wanted = {
         parameter.name for parameter in inspect.signature(method).parameters.values()
         if parameter.kind is inspect.Parameter.KEYWORD_ONLY
     } - TIMES
-    given = set(body.__struct_fields__) - EDGE_ONLY | path
+    # An offering's id names the aggregate, as a person_ref names an involvement.
+    identity = set() if aggregate is app.involvement_class else {"offering_id"}
+    given = (set(body.__struct_fields__) - EDGE_ONLY | path) - identity
     assert given == wanted

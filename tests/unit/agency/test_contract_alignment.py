@@ -12,6 +12,7 @@ from contracts.registry import REGISTRY, EventSpec
 from domain.af.job_seeker import JobSeeker
 from domain.agencies import Agency, Gender, InterventionType, Outcome, RecordedBy
 from domain.agency.involvement import Involvement
+from domain.agency.offering import Offering
 from domain.fk.insured import Insured, SicknessBenefitEndReason
 from domain.kommun.participant import Participant
 from domain.region.patient import Patient
@@ -104,11 +105,19 @@ def test_every_contract_event_is_produced_and_converts_to_its_contract(agency: s
     _all_commands(aggregate)
     table = AGENCY_APPLICATIONS[agency].outbox_contracts()
 
+    offering = Offering(offering_id="o-test", effective_at=T0, recorded_at=T0)
+    offering.publish_offering(
+        name="n", description="d", intervention_type=InterventionType.MATCHING,
+        target_groups=["ung"], places_total=2, places_free=1, valid_from=date(2026, 1, 1),
+        valid_to=None, effective_at=T0, recorded_at=T0)
+    offering.change_places(places_free=0, effective_at=T0, recorded_at=T0)
+
     produced = set()
-    for event in aggregate.collect_events():
+    for event in [*aggregate.collect_events(), *offering.collect_events()]:
         contract = table.get(type(event).__name__)
         if contract is not None:
-            converted = contract_data(REGISTRY.spec(agency, contract), event, REF)
+            person_ref = REF if isinstance(event, Involvement.Event) else None
+            converted = contract_data(REGISTRY.spec(agency, contract), event, person_ref)
             assert isinstance(converted, contract)  # contract_data raises when a type misfits
             produced.add(type(event).__name__)
 

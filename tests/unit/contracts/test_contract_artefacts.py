@@ -11,6 +11,7 @@ import jsonschema
 import pytest
 
 from adapters.store.testing import missing, opted_out
+from contracts.base import is_person_bound
 from contracts.envelope import decode_message
 from contracts.examples import example_message
 from contracts.registry import REGISTRY, EventSpec
@@ -58,7 +59,9 @@ def test_a_schema_refuses_another_agencys_source_and_a_wrong_type(spec: EventSpe
     example = example_message(spec)
     assert not validator.is_valid({**example, "source": "urn:samlad:other"})
     assert not validator.is_valid({**example, "type": "se.samlad.x.y.v1"})
-    assert not validator.is_valid({**example, "data": {**example["data"], "person_ref": "x"}})
+    ref = "person_ref" if is_person_bound(spec.struct) else "offering_id"
+    assert not validator.is_valid({**example, "data": {**example["data"], ref: "x"}})
+    assert not validator.is_valid({**example, "subject": "x"})
 
 
 def test_the_published_artefacts_are_up_to_date() -> None:

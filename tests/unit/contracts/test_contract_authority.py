@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from contracts.base import AGENCIES, COORDINATION
+from contracts.coordination import AlertRaised, AlertResolved
 from contracts.envelope import decode_message, encode_binary, encode_structured
 from contracts.errors import (
     ContractError,
@@ -134,7 +135,9 @@ def test_an_alert_must_name_exactly_its_recipients_in_its_subject(name: str) -> 
     spec = REGISTRY.spec_for_type(f"se.samlad.coordination.{name}.v1")
     body, subject = _message(spec)
     recipients = subject.rsplit(".", 1)[1]
-    assert recipients == recipients_token(example_event(spec).agencies)  # type: ignore[attr-defined]
+    alert = example_event(spec)
+    assert isinstance(alert, AlertRaised | AlertResolved)
+    assert recipients == recipients_token(alert.agencies)
     for wrong in ("region", "1", None):
         forged = subject.rsplit(".", 1)[0] + (f".{wrong}" if wrong else "")
         with pytest.raises(SubjectMismatch, match="recipients"):

@@ -1,0 +1,1 @@
+"""The shared catalogue (insatskatalog): the agencies' offerings, as coordination folds them."""
