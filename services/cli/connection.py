@@ -20,7 +20,8 @@ from services.settings import Settings
 
 def add_parser(commands: Any) -> None:
     connection = commands.add_parser(
-        "connection", help="an agency's NATS URL, seed, inbox prefix and pseudonym key")
+        "connection", help="an agency's NATS URL, seed, inbox prefix and pseudonym key"
+    )
     connection.add_argument("agency", choices=AGENCIES)
     connection.add_argument("--data-dir")
 
@@ -41,7 +42,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if url is None:
         raise SystemExit(
             f"samlad connection: no running samlad up on {settings.data_dir}; start it "
-            "(samlad up --data-dir DIR) or set SAMLAD_NATS_URL")
+            "(samlad up --data-dir DIR) or set SAMLAD_NATS_URL"
+        )
     for name, value in exports(settings, args.agency, url).items():
         print(f"export {name}={shlex.quote(value)}")
     return 0
