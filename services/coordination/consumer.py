@@ -23,7 +23,7 @@ from adapters.nats.names import EVENTS_STREAM, coordination_consumer, deadletter
 from adapters.store.read_models import Upsert
 from adapters.telemetry.tracing import context_from_headers, tracer
 from contracts.envelope import decode_message
-from contracts.errors import ContractError
+from contracts.errors import NOT_TRANSLATED, ContractError
 from domain.case.facts import Fact
 from services.coordination.application import CoordinationApplication
 from services.coordination.read_model import position_seen
@@ -67,8 +67,8 @@ class CaseFacts:
                 fact = to_fact(received)
             except ContractError as error:
                 raise Poison(getattr(error, "reason", str(error))) from error
-            except Untranslatable as error:
-                raise Poison(str(error)) from error
+            except Untranslatable as error:  # a registered type the case has no fact for
+                raise Poison(f"{NOT_TRANSLATED}: {error}") from error
             span.set_attribute("samlad.event_id", received.envelope.id)
             envelope = received.envelope
             return Translated(
