@@ -22,9 +22,23 @@ from typing import Any
 
 import pytest
 
+from adapters.nats.credentials import seed_path
+from adapters.nats.names import inbox_prefix
+from adapters.nats.server import url_file
+from adapters.nats.settings import NatsSettings
 from adapters.pseudonym import Pseudonymiser
 from adapters.store.testing import missing, opted_out
 from contracts.schema import PUBLISHED_DIR
+from contracts.subjects import (
+    DEADLETTER_STREAM,
+    EVENTS_STREAM,
+    PARKED_BY_OUTBOX,
+    alerts_consumer,
+    deadletter_filter,
+    deadletter_subject,
+    deadletters_consumer,
+    handoffs_consumer,
+)
 from services.cli.testing import RunningSamlad, clean_env
 
 REPO = Path(__file__).resolve().parents[3]
@@ -47,12 +61,13 @@ def _node_or_skip() -> None:
         missing("node", "node and npm are not installed")
 
 
-def _asyncapi_subject(channel: str, **values: str) -> re.Pattern[str]:
+def _asyncapi_subject(channel: str, *, address: str = "address", **values: str) -> re.Pattern[str]:
     """The AsyncAPI channel's address as a pattern: given values, enums, else one token."""
     document = json.loads((PUBLISHED_DIR / "asyncapi.json").read_text(encoding="utf-8"))
     found = document["channels"][channel]
-    pattern = re.escape(found["address"])
-    for name, parameter in found.get("parameters", {}).items():
+    pattern = re.escape(found[address])
+    for name in re.findall(r"\{([a-z_]+)\}", found[address]):
+        parameter = found.get("parameters", {}).get(name, {})
         choice = values.get(name) or "|".join(map(re.escape, parameter.get("enum", [])))
         pattern = pattern.replace(re.escape(f"{{{name}}}"), f"(?:{choice or '[^.]+'})")
     return re.compile(pattern)
@@ -68,6 +83,26 @@ def test_every_js_block_of_the_guide_is_code_of_the_node_example() -> None:
 
 def test_the_guide_has_steps_in_shell_and_python() -> None:
     assert guide_steps("sh") and guide_steps("python")
+
+
+def test_the_guide_names_the_consumers_streams_and_seed_file_the_code_uses() -> None:
+    guide = GUIDE.read_text(encoding="utf-8")
+    agency = "<agency>"
+    named = [
+        alerts_consumer(agency),
+        handoffs_consumer(agency),
+        deadletters_consumer(agency),
+        EVENTS_STREAM,
+        DEADLETTER_STREAM,
+        inbox_prefix(agency),
+        deadletter_subject(agency),
+        deadletter_subject(agency, PARKED_BY_OUTBOX),
+        deadletter_filter(agency),
+        str(seed_path(Path(".samlad/credentials"), agency)),
+        str(url_file(NatsSettings(data_dir=Path(".samlad")))),
+    ]
+    for name in named:
+        assert f"`{name}`" in guide, name
 
 
 @pytest.mark.timeout(GUIDE_SECONDS + 120)
