@@ -22,8 +22,10 @@ import { connect, headers, nkeyAuthenticator } from "nats";
 
 const env = process.env;
 const agency = required("SAMLAD_AGENCY");
+// The published contracts: the coordination service serves them (`<url>/contracts`), and a
+// checkout has them in contracts/published.
 const contracts = env.SAMLAD_CONTRACTS
-  ?? fileURLToPath(new URL("../../contracts/published/", import.meta.url));
+  ?? fileURLToPath(new URL("../../contracts/published", import.meta.url));
 const waitMs = Number(env.SAMLAD_WAIT_SECONDS ?? "30") * 1000;
 
 function required(name) {
@@ -42,16 +44,19 @@ const ajv = new Ajv2020({ allErrors: true, strict: false });
 addFormats(ajv);
 const validators = new Map();
 
-function validatorFor(type) {
-  if (!validators.has(type)) {
-    const schema = JSON.parse(readFileSync(`${contracts}/schemas/${type}.json`, "utf8"));
-    validators.set(type, ajv.compile(schema));
-  }
-  return validators.get(type);
+async function schemaOf(type) {
+  const where = `${contracts}/schemas/${type}.json`;
+  if (!/^https?:/.test(contracts)) return JSON.parse(readFileSync(where, "utf8"));
+  const response = await fetch(where);
+  if (!response.ok) throw new Error(`GET ${where}: ${response.status}`);
+  return response.json();
 }
 
-function problems(message) {
-  const validate = validatorFor(message.type);
+async function problems(message) {
+  if (!validators.has(message.type)) {
+    validators.set(message.type, ajv.compile(await schemaOf(message.type)));
+  }
+  const validate = validators.get(message.type);
   return validate(message) ? [] : validate.errors.map((e) => `${e.instancePath} ${e.message}`);
 }
 
@@ -152,7 +157,7 @@ async function main() {
   });
   nc.closed().then((error) => error && console.error(`connection closed: ${error.message}`));
   const js = nc.jetstream();
-  say("connected", { server: nc.getServer(), agency });
+  say("connected", { server: nc.getServer(), agency, contracts });
 
   const key = readFileSync(required("SAMLAD_PSEUDONYM_KEY"));
   const ref = personRef(key, env.SAMLAD_PERSONNUMMER ?? "19811218-9876");
@@ -164,7 +169,7 @@ async function main() {
   const handOff = cloudEvent(`se.samlad.${agency}.hand-off-requested.v1`, ref, {
     hand_off_id: randomUUID(), to_agency: to, reason: "Behöver stöd att söka arbete.",
   }, "2025-03-03T08:00:00Z");
-  const refused = problems(handOff);
+  const refused = await problems(handOff);
   if (refused.length > 0) throw new Error(`our own message breaks its schema: ${refused}`);
   say("published", await publish(js, handOff));
   say("retried", await publish(js, handOff)); // a timed-out publish is retried like this
@@ -176,7 +181,7 @@ async function main() {
   const raised = alert.json();
   say("alert", {
     subject: alert.subject, type: raised.type, rule: raised.data.rule,
-    agencies: raised.data.agencies, message: raised.data.message, problems: problems(raised),
+    agencies: raised.data.agencies, message: raised.data.message, problems: await problems(raised),
   });
 
   // A message that breaks the contract (no to_agency): the schema says so before sending;
@@ -185,7 +190,7 @@ async function main() {
     hand_off_id: randomUUID(), reason: "Saknar mottagare.",
   }, new Date().toISOString());
   delete broken.data.to_agency;
-  say("refused-locally", { id: broken.id, problems: problems(broken) });
+  say("refused-locally", { id: broken.id, problems: await problems(broken) });
   say("published", await publish(js, broken));
 
   const letter = await firstMatching(js, "SAMLAD_DEADLETTER", `deadletters-${agency}`,

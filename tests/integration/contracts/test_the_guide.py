@@ -2,11 +2,11 @@
 
 The guide marks the blocks an integrator runs with ``<!-- guide-test: sh|python|js -->``.
 The ``sh`` blocks run in order in one bash, in a directory holding the ``.samlad`` data
-dir of a running ``samlad up`` and a copy of the Node example and the published
-contracts; the ``python`` blocks, in order, are the ``integrator.py`` the guide tells the
-reader to save; the ``js`` blocks are excerpts of the Node example the guide runs. What
-comes out must be a publisher, an alert subscriber and a dead-letter reader that work, on
-the subjects the AsyncAPI names.
+dir of a running ``samlad up`` and a copy of the Node example (the schemas it validates
+with come from the running system); the ``python`` blocks, in order, are the
+``integrator.py`` the guide tells the reader to save; the ``js`` blocks are excerpts of
+the Node example the guide runs. What comes out must be a publisher, an alert subscriber
+and a dead-letter reader that work, on the subjects the AsyncAPI names.
 """
 
 from __future__ import annotations
@@ -112,14 +112,12 @@ def test_following_the_guide_gives_a_publisher_an_alert_subscriber_and_dead_lett
     _node_or_skip()
     workdir = tmp_path / "integrator"
     workdir.mkdir()
-    # What an integrator has of a checkout: the example (without its installed packages)
-    # and the published contracts it validates against.
+    # What an integrator has of a checkout: the example, without its installed packages.
     shutil.copytree(
         NODE_EXAMPLE.parent,
         workdir / "examples" / "integrator-node",
         ignore=shutil.ignore_patterns("node_modules"),
     )
-    shutil.copytree(PUBLISHED_DIR, workdir / "contracts" / "published")
     (workdir / "integrator.py").write_text("\n\n".join(guide_steps("python")))
     samlad = RunningSamlad(workdir / ".samlad", clean_env(), services=("coordination",))
     try:
@@ -176,6 +174,8 @@ def _the_node_example_worked(lines: list[str], ref: str) -> None:
             record = json.loads(line)
             steps.setdefault(record["step"], []).append(record)
     assert steps["person"] == [{"step": "person", "person_ref": ref}]
+    [connected] = steps["connected"]
+    assert connected["contracts"].startswith("http")  # validated with the served schemas
     [hand_off, broken] = steps["published"]
     [retried] = steps["retried"]
     assert not hand_off["duplicate"] and retried["duplicate"]
