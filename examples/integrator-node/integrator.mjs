@@ -6,9 +6,10 @@
 //   2. compute a person reference at the edge (HMAC-SHA256 of the personnummer);
 //   3. publish a CloudEvent on the agency's own subject, validated first, Nats-Msg-Id = id,
 //      and publish it again to show that a retry with the same id is a duplicate;
-//   4. receive the alert it raised on the agency's durable consumer alerts-<agency>;
-//   5. publish a message the contract refuses and read it back from deadletters-<agency>,
-//      with the reason word Samlad gave.
+//   4. receive the alert it raised on the agency's durable consumer alerts-<agency>, and
+//      live on the subjects the AsyncAPI document gives the agency;
+//   5. publish a message the contract refuses and read it back from deadletters-<agency>
+//      (and live), with the reason word Samlad gave.
 //
 // Settings come from the environment, as `eval "$(samlad connection af)"` sets them.
 // Every step prints one JSON line on stdout.
@@ -44,13 +45,15 @@ const ajv = new Ajv2020({ allErrors: true, strict: false });
 addFormats(ajv);
 const validators = new Map();
 
-async function schemaOf(type) {
-  const where = `${contracts}/schemas/${type}.json`;
+async function contract(path) {
+  const where = `${contracts}/${path}`;
   if (!/^https?:/.test(contracts)) return JSON.parse(readFileSync(where, "utf8"));
   const response = await fetch(where);
   if (!response.ok) throw new Error(`GET ${where}: ${response.status}`);
   return response.json();
 }
+
+const schemaOf = (type) => contract(`schemas/${type}.json`);
 
 async function problems(message) {
   if (!validators.has(message.type)) {
@@ -132,6 +135,36 @@ async function publish(js, message) {
   return { subject: subjectOf(message), id: message.id, seq: ack.seq, duplicate: ack.duplicate };
 }
 
+// --- receiving live: the subjects the AsyncAPI document gives this agency ----------------
+
+// The addresses of this agency's own alert and dead-letter channels, parameters expanded:
+// a person_ref is any token, the recipients are the tokens that name this agency.
+async function liveSubjects() {
+  const { channels } = await contract("asyncapi.json");
+  const own = [`alerts.${agency}.alert-raised.v1`, `deadletters.${agency}.coordination`];
+  return own.flatMap((key) => {
+    const { address, parameters = {} } = channels[key];
+    const recipients = parameters.recipients?.enum ?? [""];
+    return recipients.map((token) =>
+      address.replace("{person_ref}", "*").replace("{recipients}", token));
+  });
+}
+
+// Core NATS, no stream: only what arrives while connected. Resolves with the first message
+// `matches` accepts; a subject the broker refuses rejects it (permissions violation).
+function firstLive(nc, subjects, matches) {
+  return new Promise((resolve, reject) => {
+    for (const subject of subjects) {
+      nc.subscribe(subject, {
+        callback: (error, message) => {
+          if (error) reject(new Error(`live ${subject}: ${error.message}`));
+          else if (matches(message)) resolve(message);
+        },
+      });
+    }
+  });
+}
+
 // --- receiving: bind the durable consumers the operator created; never create one ---------
 
 async function firstMatching(js, stream, durable, matches) {
@@ -146,6 +179,12 @@ async function firstMatching(js, stream, durable, matches) {
     if (matches(message)) return message;
   }
   throw new Error(`nothing on ${durable} within ${waitMs / 1000} s`);
+}
+
+function withTimeout(promise, what) {
+  const timeout = new Promise((_, reject) =>
+    setTimeout(() => reject(new Error(`no ${what} within ${waitMs / 1000} s`)), waitMs).unref());
+  return Promise.race([promise, timeout]);
 }
 
 async function main() {
@@ -165,6 +204,12 @@ async function main() {
 
   // A hand-off to another agency, dated long enough ago that nobody has answered in time:
   // the coordination raises an alert to both agencies at once.
+  const subjects = await liveSubjects();
+  const liveAlert = firstLive(nc, subjects.filter((subject) => subject.includes(".coordination.")),
+    (m) => parsed(m).subject === ref);
+  await nc.flush(); // the subscriptions are in place before anything is published
+  say("subscribed", { subjects });
+
   const to = agency === "fk" ? "af" : "fk";
   const handOff = cloudEvent(`se.samlad.${agency}.hand-off-requested.v1`, ref, {
     hand_off_id: randomUUID(), to_agency: to, reason: "Behöver stöd att söka arbete.",
@@ -179,6 +224,8 @@ async function main() {
     return event.subject === ref && event.data.rule === "hand_off_unanswered";
   });
   const raised = alert.json();
+  const live = await withTimeout(liveAlert, "the live alert");
+  say("live-alert", { subject: live.subject, id: parsed(live).id, durable_id: raised.id });
   say("alert", {
     subject: alert.subject, type: raised.type, rule: raised.data.rule,
     agencies: raised.data.agencies, message: raised.data.message, problems: await problems(raised),
@@ -191,11 +238,16 @@ async function main() {
   }, new Date().toISOString());
   delete broken.data.to_agency;
   say("refused-locally", { id: broken.id, problems: await problems(broken) });
+  const liveLetter = firstLive(nc, subjects.filter((subject) => subject.includes(".deadletter.")),
+    (m) => parsed(m).id === broken.id);
+  await nc.flush();
   say("published", await publish(js, broken));
 
   const letter = await firstMatching(js, "SAMLAD_DEADLETTER", `deadletters-${agency}`,
     (m) => parsed(m).id === broken.id);
   const reason = letter.headers.get("Samlad-Reason");
+  const heard = await withTimeout(liveLetter, "the live dead letter");
+  say("live-dead-letter", { subject: heard.subject, id: parsed(heard).id });
   say("dead-letter", {
     subject: letter.subject, id: parsed(letter).id, reason_word: reason.split(":")[0], reason,
     original_subject: letter.headers.get("Samlad-Original-Subject"),

@@ -186,12 +186,19 @@ def _the_node_example_worked(lines: list[str], ref: str) -> None:
     )
     assert alert["subject"] == f"samlad.coordination.alert-raised.v1.{ref}.af-fk"
     assert alert["problems"] == []  # the alert validates against its published schema
+    # Live on core NATS too, on the subjects the AsyncAPI gives af (8 alert tokens, 1 verdict).
+    [subscribed] = steps["subscribed"]
+    assert len(subscribed["subjects"]) == 9
+    [live] = steps["live-alert"]
+    assert (live["subject"], live["id"]) == (alert["subject"], live["durable_id"])
     [refused] = steps["refused-locally"]
     assert refused["problems"] == ["/data must have required property 'to_agency'"]
     [letter] = steps["dead-letter"]
     assert _asyncapi_subject("deadletters.af.coordination").fullmatch(letter["subject"])
     assert letter["id"] == broken["id"] == refused["id"]
     assert letter["reason_word"] == "InvalidEventData"
+    [heard] = steps["live-dead-letter"]
+    assert heard == {"step": "live-dead-letter", "subject": letter["subject"], "id": broken["id"]}
     assert re.fullmatch(
         rf"samlad\.af\.hand-off-requested\.v1\.{ref}\.\d+", letter["original_subject"]
     )
