@@ -341,7 +341,10 @@ def servers_for(nats_url: str) -> dict[str, Any]:
             "protocol": parts.scheme,
             "description": (
                 "NATS with JetStream (streams SAMLAD_EVENTS, SAMLAD_DEADLETTER); one nkey "
-                "per agency, inbox prefix _INBOX_<agency>."
+                "per agency, inbox prefix _INBOX_<agency>. The seed is handed out by the "
+                "operator; on the embedded default it is <data-dir>/credentials/<agency>.nk "
+                "(`samlad connection <agency>` prints the URL, seed, inbox prefix and "
+                "pseudonym key). See docs/integrating.md."
             ),
         }
     return servers
