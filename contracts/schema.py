@@ -20,7 +20,7 @@ from contracts.envelope import (
     TRACEPARENT_PATTERN,
     CloudEventAttributes,
 )
-from contracts.errors import NOT_APPLIED, NOT_TRANSLATED, REASON_WORDS
+from contracts.errors import NOT_APPLIED, NOT_PUBLISHED, NOT_TRANSLATED, REASON_WORDS
 from contracts.examples import EXAMPLE_PERSON_REF, example_message
 from contracts.registry import REGISTRY, EventSpec, Registry
 from contracts.subjects import (
@@ -321,7 +321,7 @@ def _deadletter_messages() -> dict[str, Any]:
             "summary": "The stored event as the store holds it, with why.",
             "payload": {"description": "The stored event's state, unchanged."},
             "headers": {"type": "object", "required": ["Samlad-Reason"], "properties": {
-                "Samlad-Reason": _header("'could not publish by contract: ' and the error."),
+                "Samlad-Reason": _header(f"'{NOT_PUBLISHED}: ' and the error."),
                 "Samlad-Original-Topic": _header("The stored event's topic."),
                 "Samlad-Original-Position": _header("Its position in the producer's log."),
             }},

@@ -16,7 +16,13 @@ from typing import Any
 import pytest
 
 from contracts.envelope import decode_message
-from contracts.errors import NOT_APPLIED, NOT_TRANSLATED, REASON_WORDS, ContractError
+from contracts.errors import (
+    NOT_APPLIED,
+    NOT_PUBLISHED,
+    NOT_TRANSLATED,
+    REASON_WORDS,
+    ContractError,
+)
 from contracts.examples import EXAMPLE_PERSON_REF, example_message
 from contracts.registry import REGISTRY
 from contracts.subjects import subject_for
@@ -83,6 +89,7 @@ def test_the_guide_names_no_reason_word_the_code_does_not_give() -> None:
 def test_the_guide_names_the_reasons_without_a_word() -> None:
     for prefix in (NOT_APPLIED, NOT_TRANSLATED):
         assert f"`{prefix}: …`" in _guide()
+    assert f"`Samlad-Reason: {NOT_PUBLISHED}: …`" in _guide()
 
 
 def test_every_reason_word_has_a_message_that_earns_it() -> None:
