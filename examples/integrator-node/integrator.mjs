@@ -202,14 +202,14 @@ async function main() {
   const ref = personRef(key, env.SAMLAD_PERSONNUMMER ?? "19811218-9876");
   say("person", { person_ref: ref });
 
-  // A hand-off to another agency, dated long enough ago that nobody has answered in time:
-  // the coordination raises an alert to both agencies at once.
   const subjects = await liveSubjects();
   const liveAlert = firstLive(nc, subjects.filter((subject) => subject.includes(".coordination.")),
     (m) => parsed(m).subject === ref);
   await nc.flush(); // the subscriptions are in place before anything is published
   say("subscribed", { subjects });
 
+  // A hand-off to another agency, dated long enough ago that nobody has answered in time:
+  // the coordination raises an alert to both agencies at once.
   const to = agency === "fk" ? "af" : "fk";
   const handOff = cloudEvent(`se.samlad.${agency}.hand-off-requested.v1`, ref, {
     hand_off_id: randomUUID(), to_agency: to, reason: "Behöver stöd att söka arbete.",
@@ -236,7 +236,6 @@ async function main() {
   const broken = cloudEvent(`se.samlad.${agency}.hand-off-requested.v1`, ref, {
     hand_off_id: randomUUID(), reason: "Saknar mottagare.",
   }, new Date().toISOString());
-  delete broken.data.to_agency;
   say("refused-locally", { id: broken.id, problems: await problems(broken) });
   const liveLetter = firstLive(nc, subjects.filter((subject) => subject.includes(".deadletter.")),
     (m) => parsed(m).id === broken.id);
