@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/samlad up --demo
 
-# Every tier runs or the target fails; SAMLAD_SKIP_BROWSER / _ASYNCAPI / _POSTGRES=1 opt out.
+# Every tier runs or the target fails; SAMLAD_SKIP_BROWSER / _ASYNCAPI / _NODE / _POSTGRES=1 opt out.
 test: $(STAMP) lint typecheck
 	.ci/prerequisites
 	SAMLAD_REQUIRE_TIERS=1 $(BIN)/pytest -q

@@ -58,3 +58,25 @@ class InvalidEventData(ContractError):
 
 class InvalidSubject(ContractError):
     """A NATS subject or a person reference does not follow the subject scheme."""
+
+
+def _refusals(cls: type[ContractError]) -> list[type[ContractError]]:
+    found: list[type[ContractError]] = []
+    for sub in cls.__subclasses__():
+        found += [sub, *_refusals(sub)]
+    return found
+
+
+REASON_WORDS: tuple[str, ...] = tuple(sorted(error.__name__ for error in _refusals(ContractError)))
+"""The words a refused message's ``Samlad-Reason`` starts with (docs/integrating.md, step 6).
+
+Only the subclasses: a bare ``ContractError`` is Samlad's own misregistration, never an
+integrator's message.
+"""
+
+NOT_TRANSLATED = "could not translate"
+"""A dead letter's reason prefix when Samlad could not read a message it should read."""
+NOT_APPLIED = "could not apply"
+"""A dead letter's reason prefix when the case refused a valid fact (Samlad's side)."""
+NOT_PUBLISHED = "could not publish by contract"
+"""An outbox's reason prefix for a stored event it cannot publish (``….outbox`` letters)."""

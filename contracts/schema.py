@@ -26,7 +26,7 @@ from contracts.envelope import (
     TRACEPARENT_PATTERN,
     CloudEventAttributes,
 )
-from contracts.errors import ContractError
+from contracts.errors import NOT_APPLIED, NOT_PUBLISHED, NOT_TRANSLATED, REASON_WORDS
 from contracts.examples import EXAMPLE_OFFERING_ID, EXAMPLE_PERSON_REF, example_message
 from contracts.registry import REGISTRY, EventSpec, Registry
 from contracts.subjects import (
@@ -64,13 +64,6 @@ _ATTRIBUTE_DOCS = {
     "traceparent": "W3C trace context (CloudEvents distributed tracing extension).",
     "data": "The event.",
 }
-
-
-def _all_subclasses(cls: type[ContractError]) -> list[type[ContractError]]:
-    found: list[type[ContractError]] = []
-    for sub in cls.__subclasses__():
-        found += [sub, *_all_subclasses(sub)]
-    return found
 
 
 def _envelope_properties(spec: EventSpec, data_ref: str) -> dict[str, Any]:
@@ -136,8 +129,6 @@ def json_schema(spec: EventSpec, registry: Registry = REGISTRY) -> dict[str, Any
 
 
 DEFAULT_NATS_URL = "nats://localhost:4222"
-_CONTRACT_ERRORS: list[type[ContractError]] = [ContractError, *_all_subclasses(ContractError)]
-REASON_WORDS = tuple(sorted(error.__name__ for error in _CONTRACT_ERRORS))
 
 
 def _channel_key(spec: EventSpec) -> str:
@@ -327,9 +318,11 @@ def _deadletter_messages() -> dict[str, Any]:
             "headers": {"type": "object", "required": ["Samlad-Reason"], "properties": {
                 "Samlad-Reason": _header(
                     "Why: a reason word, ': ', then a text naming the field. Contract "
-                    f"failures start with one of {', '.join(REASON_WORDS)}; 'could not "
-                    "apply:' marks a fact the case refused.",
-                    pattern=f"^(({words}): |could not apply: |.)",
+                    f"failures start with one of {', '.join(REASON_WORDS)}; "
+                    f"'{NOT_APPLIED}: ' marks a fact the case refused and "
+                    f"'{NOT_TRANSLATED}: ' a message Samlad could not read (both on "
+                    "Samlad's side; its operator replays them once fixed).",
+                    pattern=f"^(({words}|{NOT_APPLIED}|{NOT_TRANSLATED}): )",
                 ),
                 "Samlad-Original-Subject": _header(
                     "The subject as stored: as published plus the partition token."),
@@ -343,7 +336,7 @@ def _deadletter_messages() -> dict[str, Any]:
             "summary": "The stored event as the store holds it, with why.",
             "payload": {"description": "The stored event's state, unchanged."},
             "headers": {"type": "object", "required": ["Samlad-Reason"], "properties": {
-                "Samlad-Reason": _header("'could not publish by contract: ' and the error."),
+                "Samlad-Reason": _header(f"'{NOT_PUBLISHED}: ' and the error."),
                 "Samlad-Original-Topic": _header("The stored event's topic."),
                 "Samlad-Original-Position": _header("Its position in the producer's log."),
             }},
@@ -363,7 +356,10 @@ def servers_for(nats_url: str) -> dict[str, Any]:
             "protocol": parts.scheme,
             "description": (
                 "NATS with JetStream (streams SAMLAD_EVENTS, SAMLAD_DEADLETTER); one nkey "
-                "per agency, inbox prefix _INBOX_<agency>."
+                "per agency, inbox prefix _INBOX_<agency>. The seed is handed out by the "
+                "operator; on the embedded default it is <data-dir>/credentials/<agency>.nk "
+                "(`samlad connection <agency>` prints the URL, seed, inbox prefix and "
+                "pseudonym key). See docs/integrating.md."
             ),
         }
     return servers

@@ -37,6 +37,7 @@ from adapters.nats.publisher import BatchPublisher, OutgoingMessage
 from adapters.nats.pull import fetch_batches
 from adapters.store.failures import Failure, classify
 from adapters.telemetry.metrics import count_dead_letters
+from contracts.errors import NOT_APPLIED, NOT_TRANSLATED
 
 log = structlog.get_logger(__name__)
 
@@ -170,7 +171,7 @@ class DurableConsumer(Generic[T]):
                 results.append((message, None, str(error)))
             except Exception as error:  # a bug in translation: park the message, say why
                 log.exception("consumer_translate_failed", consumer=self.durable)
-                results.append((message, None, f"could not translate: {error!r}"))
+                results.append((message, None, f"{NOT_TRANSLATED}: {error!r}"))
         return results
 
     async def _apply_one_by_one(self, work: list[tuple[Msg, T]], last: int) -> None:
@@ -180,7 +181,7 @@ class DurableConsumer(Generic[T]):
             except _Stopped:
                 raise
             except Exception as error:  # this one the store can never take
-                reason = f"could not apply: {error!r}"
+                reason = f"{NOT_APPLIED}: {error!r}"
                 await self._park([dead_letter(message, reason, self._deadletter_subject(message),
                                               consumer=self.durable)])
             else:

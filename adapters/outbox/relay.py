@@ -22,6 +22,7 @@ from eventsourcing.persistence import Mapper, Notification, ProcessRecorder, Tra
 from adapters.nats.publisher import BatchPublishError, OutgoingMessage
 from adapters.store.tracking import insert_trackings
 from adapters.telemetry.metrics import count_dead_letters
+from contracts.errors import NOT_PUBLISHED
 
 log = structlog.get_logger(__name__)
 
@@ -290,7 +291,7 @@ class OutboxRelay:
                     notification.state,
                     {
                         "Nats-Msg-Id": f"deadletter:{self._deadletter_subject}:{notification.id}",
-                        "Samlad-Reason": f"could not publish by contract: {error!r}"[:1000],
+                        "Samlad-Reason": f"{NOT_PUBLISHED}: {error!r}"[:1000],
                         "Samlad-Original-Topic": notification.topic,
                         "Samlad-Original-Position": str(notification.id),
                     },

@@ -1,4 +1,5 @@
-"""Test tiers that need something outside Python: PostgreSQL, chromium, the AsyncAPI parser.
+"""Test tiers that need something outside Python: PostgreSQL, chromium, the AsyncAPI parser,
+Node.js and npm (the reference integrator, examples/integrator-node).
 
 A tier whose prerequisite is missing skips only by choice: ``make test`` sets
 ``SAMLAD_REQUIRE_TIERS=1`` (after installing what it can), so a missing prerequisite fails
@@ -14,7 +15,7 @@ import psycopg
 import pytest
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
-TIERS = ("postgres", "browser", "asyncapi")
+TIERS = ("postgres", "browser", "asyncapi", "node")
 
 
 def opted_out(tier: str) -> bool:

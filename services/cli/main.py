@@ -12,7 +12,9 @@ import msgspec
 
 from services.settings import DEFAULT_PORTS, SERVICES, Settings
 
-MODULE_COMMANDS = ("token", "person", "audit", "report", "outbox", "deadletter", "deploy")
+MODULE_COMMANDS = (
+    "token", "person", "audit", "report", "outbox", "deadletter", "deploy", "connection",
+)
 """Subcommands in their own module ``services/cli/<name>.py``: ``add_parser`` and ``run``."""
 
 

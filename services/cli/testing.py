@@ -36,13 +36,16 @@ class RunningSamlad:
     """A started `samlad up`: its process, its data dir and the URL of each service."""
 
     def __init__(
-        self, data_dir: Path, env: dict[str, str] | None = None, *, cluster: bool = False
+        self, data_dir: Path, env: dict[str, str] | None = None, *, cluster: bool = False,
+        services: tuple[str, ...] = SERVICES,
     ) -> None:
         self.data_dir = data_dir  # its keys sign the tests' tokens (auth_headers)
         self.urls: dict[str, str] = {}
         ports = [arg for service in SERVICES for arg in (f"--{service}-port", str(free_port()))]
         if cluster:
             ports += ["--cluster", "--coordination-b-port", str(free_port())]
+        if services != SERVICES:
+            ports += ["--services", ",".join(services)]
         data_dir.parent.mkdir(parents=True, exist_ok=True)
         with (data_dir.parent / f"{data_dir.name}-up.log").open("w") as log:
             self.process = subprocess.Popen(

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 
+from adapters.keyfile import read_or_create_key
 from adapters.nats.server import EmbeddedNatsServer
 from services.cli.serve import provision
 from services.cli.supervisor import NatsChild, ProcessChild, Supervisor
@@ -109,6 +110,9 @@ def up(
 ) -> int:
     stopping = stop_requests()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    # Integrators compute person references with it (docs/integrating.md, step 1), even
+    # before an agency service has started and created it.
+    read_or_create_key(settings.pseudonym_key_file)
     supervisor = Supervisor(say)
     server = EmbeddedNatsServer(settings.nats, die_with_parent=True)
     server.start()

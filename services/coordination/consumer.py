@@ -25,7 +25,7 @@ from adapters.store.read_models import Upsert
 from adapters.telemetry.tracing import context_from_headers, tracer
 from contracts.base import is_person_bound
 from contracts.envelope import decode_message
-from contracts.errors import ContractError
+from contracts.errors import NOT_TRANSLATED, ContractError
 from domain.case.contradictions import PAIRED, contradiction
 from domain.case.facts import Fact
 from domain.catalogue.listing import CatalogueFact
@@ -76,8 +76,8 @@ class CaseFacts:
                 listing = None if person_bound else catalogue_fact(received)
             except ContractError as error:
                 raise Poison(getattr(error, "reason", str(error))) from error
-            except Untranslatable as error:
-                raise Poison(str(error)) from error
+            except Untranslatable as error:  # a registered type the case has no fact for
+                raise Poison(f"{NOT_TRANSLATED}: {error}") from error
             span.set_attribute("samlad.event_id", received.envelope.id)
             envelope = received.envelope
             if fact is not None:

@@ -30,7 +30,7 @@ from services.settings import Settings
 
 T = TypeVar("T")
 
-DEADLETTER_STREAM = "SAMLAD_DEADLETTER"  # docs/integrating.md §7
+DEADLETTER_STREAM = "SAMLAD_DEADLETTER"  # docs/integrating.md, step 6
 
 
 @dataclass
@@ -47,7 +47,7 @@ class Wire:
         return self.credentials_dir / f"{agency}.nk"
 
     async def connect(self, agency: str) -> Client:
-        """The three settings of docs/integrating.md §1: URL, nkey seed, inbox prefix."""
+        """The three settings of docs/integrating.md, step 2: URL, nkey seed, inbox prefix."""
         client = await nats.connect(
             self.url, nkeys_seed=str(self.seed(agency)), inbox_prefix=f"_INBOX_{agency}",
         )

@@ -1,8 +1,8 @@
 """An integrator's system, no Samlad code on its side: hand-written JSON over plain nats-py.
 
 Every message here is written the way docs/integrating.md tells a Java or .NET team to
-write it (§1 connecting, §2 subjects, §3 envelope, §4 de-duplication, §6 versions,
-§7 dead letters), published with ``nats.connect(url, nkeys_seed=..., inbox_prefix=...)``
+write it (step 2 connecting; step 4 subjects, envelope, de-duplication, versions;
+step 6 dead letters), published with ``nats.connect(url, nkeys_seed=..., inbox_prefix=...)``
 and ``jetstream().publish``, and must show in the shared case on the coordination API.
 """
 
@@ -35,7 +35,7 @@ def structured(
     ce_type: str, person_ref: str, data: dict[str, Any], *, event_id: str | None = None,
     source: str | None = None,
 ) -> tuple[str, dict[str, Any]]:
-    """A structured-mode message (§3), its id, by hand: a dict and json.dumps."""
+    """A structured-mode message (step 4), its id, by hand: a dict and json.dumps."""
     agency = ce_type.split(".")[2]
     event_id = event_id or str(uuid.uuid4())
     return event_id, {
@@ -57,7 +57,7 @@ def structured(
 
 
 def subject_of(ce_type: str, person_ref: str) -> str:
-    """§2: samlad.<agency>.<event-name>.v<N>.<person_ref>, read off the type."""
+    """Step 4: samlad.<agency>.<event-name>.v<N>.<person_ref>, read off the type."""
     _, _, agency, name, version = ce_type.split(".")
     return f"samlad.{agency}.{name}.{version}.{person_ref}"
 
@@ -209,7 +209,7 @@ async def test_the_same_id_published_twice_is_applied_once(wire: Wire, person_re
     ce_type = "se.samlad.af.contact-lost.v1"
     event_id, message = structured(ce_type, person_ref, {})
     first = await publish(wire, "af", ce_type, person_ref, message)
-    retry = await publish(wire, "af", ce_type, person_ref, message)  # §4: same id on retry
+    retry = await publish(wire, "af", ce_type, person_ref, message)  # step 4: same id on retry
     assert not first.duplicate and retry.duplicate  # JetStream's duplicate window
     # Past that window (no Nats-Msg-Id reaches JetStream): stored again, Samlad drops it.
     af = await wire.connect("af")
@@ -235,7 +235,7 @@ async def test_a_v1_sickness_benefit_ended_is_upcast_and_applied(
     granted = "se.samlad.fk.sickness-benefit-granted.v1"
     _, start = structured(granted, person_ref, {"benefit_id": benefit_id, "rehab_chain_day": 1})
     await publish(wire, "fk", granted, person_ref, start)
-    ended = "se.samlad.fk.sickness-benefit-ended.v1"  # §6: no end_reason in v1
+    ended = "se.samlad.fk.sickness-benefit-ended.v1"  # step 4, versions: no end_reason in v1
     end_id, end = structured(ended, person_ref, {"benefit_id": benefit_id, "rehab_chain_day": 90})
     end["data"]["effective_at"] = "2025-06-01T00:00:00Z"
     await publish(wire, "fk", ended, person_ref, end)
