@@ -3,8 +3,9 @@ history, and a softer signal when one runs longer than that before its fixed dea
 
 Two kinds of wait, each keyed so that like is compared with like:
 - a hand-off (överlämning) waiting for its answer, keyed by ``from>to`` agency;
-- an intervention that ended needing further support, waiting for the next step (the
-  next intervention to start, at any agency), keyed by the agency whose insats ended.
+- an intervention that ended needing further support, waiting for the next step (as
+  rule 7 counts it: another intervention, a hand-off or a registration, at any agency),
+  keyed by the agency whose insats ended.
 
 ``learn_norms`` takes the finished waits and gives, per key, the policy's percentile
 (90th by default) of their length in days, once at least ``early_warning_min_samples``
@@ -102,14 +103,19 @@ def waits_of(state: CaseState) -> tuple[Wait, ...]:
         )
         for hand_off in state.hand_offs
     ]
-    starts = sorted(
-        (i.started_at, i.intervention_id) for i in state.interventions if i.started_at is not None
+    # What ends the wait is what rule 7 counts as a next step: another intervention
+    # starting, a hand-off, or a registration, at or after the end; so the early warning
+    # and the alert never disagree about whether the person still waits.
+    steps = sorted(
+        [(i.started_at, i.intervention_id) for i in state.interventions if i.started_at is not None]
+        + [(h.requested_at, "") for h in state.hand_offs]
+        + [(period.start, "") for lane in state.lanes for period in lane.registrations]
     )
     for ended in state.interventions:
         if ended.ended_at is None or not ended.further_support_needed:
             continue
         following = (
-            at for at, other in starts if other != ended.intervention_id and at >= ended.ended_at
+            at for at, other in steps if other != ended.intervention_id and at >= ended.ended_at
         )
         waits.append(
             Wait(

@@ -127,14 +127,14 @@ def early_warning_text(row: dict[str, object]) -> str:
     if row["kind"] == "hand_off":
         sender, receiver = str(row["wait_group"]).split(">")
         return (
-            f"Överlämningen från {_mid_sentence(sender)} till "
-            f"{_mid_sentence(receiver)} väntar sedan {started}: längre än {share} av "
-            f"överlämningarna mellan er brukar vänta ({norm} dagar, av {row['samples']} "
-            f"besvarade). Signalen om obesvarad överlämning kommer {due}; hör av er redan nu."
+            f"Överlämningen från {_mid_sentence(sender)} till {_mid_sentence(receiver)} "
+            f"väntar sedan {started}, längre än {share} av de besvarade överlämningarna "
+            f"mellan er fick vänta (högst {norm} dagar, {row['samples']} besvarade). "
+            f"Signalen om obesvarad överlämning kommer {due}; hör av er redan nu."
         )
     return (
         f"Personen väntar sedan {started} på nästa steg efter en insats hos "
-        f"{_mid_sentence(str(row['wait_group']))}: längre än {share} brukar vänta "
-        f"({norm} dagar, av {row['samples']} fall). Signalen om att inget nästa steg "
-        f"tagits kommer {due}."
+        f"{_mid_sentence(str(row['wait_group']))}, längre än {share} av dem som väntat "
+        f"så fick vänta (högst {norm} dagar, {row['samples']} fall). Signalen om att "
+        f"inget nästa steg tagits kommer {due}."
     )

@@ -38,7 +38,7 @@ def waiting(agencies: Agencies) -> str:
     for _ in range(ANSWERED):
         _, ref = agencies.enrol("Lund", 30)
         hand_off_id = agencies.hand_off(ref, "kommun", "af", "Matchning", 20)
-        agencies.accept(ref, "af", hand_off_id, days=20)
+        agencies.accept(ref, "af", hand_off_id, days=19)
     _, ref = agencies.enrol("Lund", 10)
     agencies.hand_off(ref, "kommun", "af", "Redo för matchning", 2)
     return ref

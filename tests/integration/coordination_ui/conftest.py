@@ -68,7 +68,7 @@ class UI:
 
     def client(self, agency: str | None, role: str = "handlaggare") -> httpx.Client:
         """A browser-like client: the dev login's cookie, redirects not followed."""
-        role = "auditor" if agency is None else role
+        role = "auditor" if agency is None and role == "handlaggare" else role
         token = auth_headers(self.settings, agency, role)["Authorization"].split(" ", 1)[1]
         return httpx.Client(base_url=self.url, cookies={"samlad_token": token}, timeout=10)
 

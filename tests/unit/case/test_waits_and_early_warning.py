@@ -5,10 +5,18 @@ from __future__ import annotations
 import pytest
 
 from domain.agencies import Agency
-from domain.case import fold
+from domain.case import Fact, Rule, fold, upcoming
 from domain.case.policy import RulePolicy
 from domain.case.waits import Wait, WaitKind, early_warning, learn_norms, percentile, waits_of
-from tests.unit.case.builders import accepted, day, ended, enrolled, hand_off, started
+from tests.unit.case.builders import (
+    accepted,
+    day,
+    ended,
+    enrolled,
+    hand_off,
+    registered,
+    started,
+)
 
 POLICY = RulePolicy()  # hand_off_answer_days=5, p90, at least 5 samples
 
@@ -84,3 +92,24 @@ def test_the_case_holds_hand_off_waits_and_waits_for_the_next_intervention() -> 
     assert waits["h2"].ended_at is None
     assert waits["i1"].kind is WaitKind.NEXT_INTERVENTION
     assert (waits["i1"].key, waits["i1"].days) == ("kommun", 4.0)
+
+
+@pytest.mark.parametrize("next_step", ["none", "intervention", "hand_off", "registration"])
+def test_the_wait_for_a_next_step_is_open_exactly_while_rule_7_sees_none(next_step: str) -> None:
+    steps: dict[str, list[Fact]] = {
+        "none": [],
+        "intervention": [started(Agency.AF, "i2", 8)],
+        "hand_off": [hand_off("h", Agency.KOMMUN, Agency.AF, 7)],
+        "registration": [registered(Agency.AF, 6)],
+    }
+    state = fold(
+        [
+            enrolled(0),
+            started(Agency.KOMMUN, "i1", 1),
+            ended(Agency.KOMMUN, "i1", 5, further=True),
+            *steps[next_step],
+        ]
+    )
+    wait = next(w for w in waits_of(state) if w.subject == "i1")
+    rule_7 = [c for c in upcoming(state, POLICY) if c.rule is Rule.ENDED_WITHOUT_NEXT_STEP]
+    assert (wait.ended_at is None) == bool(rule_7)
