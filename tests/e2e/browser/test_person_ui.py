@@ -19,8 +19,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 @pytest.fixture(scope="module")
 def participant(agencies: Agencies) -> tuple[str, str]:
-    """In arbetsträning at the kommun, which leads and has asked AF to take over a part."""
+    """In arbetsträning after a kartläggning at the kommun, which leads and has asked AF
+    to take over a part."""
     personnummer, ref = agencies.enrol("Lund", 30)
+    agencies.post("kommun", f"/persons/{ref}/needs-assessments", {
+        "further_support_needed": True, "summary": "Vill arbeta utomhus",
+        "effective_at": days_ago(25)})
     agencies.post("kommun", f"/persons/{ref}/interventions", {
         "intervention_type": "arbetstraning", "effective_at": days_ago(20)})
     agencies.post("kommun", f"/persons/{ref}/lead/assume", {"effective_at": days_ago(20)})
@@ -63,7 +67,9 @@ def test_the_person_sees_who_helps_what_is_planned_what_waits_and_whom_to_call(
     expect(main).to_contain_text("Kommunen har huvudansvaret")
     expect(main).to_contain_text("Arbetsträning")
     expect(main).to_contain_text("0771-416 416")  # AF's number, from the contacts table
-    expect(main).not_to_contain_text("Redo för matchning")  # the case worker's own note
+    expect(main).to_contain_text("Kommunen och du har pratat om vad du behöver")
+    expect(main).not_to_contain_text("Redo för matchning")  # the case workers' own notes
+    expect(main).not_to_contain_text("utomhus")
     assert personnummer not in page.url and ref not in page.content()
     page.screenshot(path=str(SCREENSHOTS / "person.png"), full_page=True)
 
