@@ -7,7 +7,11 @@ from typing import Annotated, Any
 
 import structlog
 from litestar import Request, Response, Router, get
-from litestar.exceptions import NotAuthorizedException, NotFoundException
+from litestar.exceptions import (
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+)
 from litestar.params import FromPath, FromQuery, QueryParameter
 
 from adapters.auth.principal import Principal, Role
@@ -47,6 +51,10 @@ def viewer_of(principal: Principal | None) -> Agency | None:
     if principal is None:
         # Only reachable if the router is mounted without the auth guard: show nothing.
         raise NotAuthorizedException("a bearer token is required")
+    if principal.role is Role.PERSON:
+        # A person reads only their own view (/me); never a case worker's lists or cases,
+        # where no agency would otherwise mean every detail (defence beside the table).
+        raise PermissionDeniedException("a person reads their own view at /me")
     if principal.role is Role.AUDITOR or principal.agency is None:
         return None
     return Agency(principal.agency)

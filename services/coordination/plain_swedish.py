@@ -60,8 +60,7 @@ STEP = {
     "sip": "{name} gör en gemensam plan med dig (SIP).",
     "subsidy": "{name} har bestämt om ett stöd till dig.",
     "employment": "Du har fått ett arbete.",
-    "joint_assessment": "{name} vill att flera myndigheter tittar på din situation "
-    "tillsammans.",
+    "joint_assessment": "{name} vill att flera myndigheter tittar på din situation tillsammans.",
     "reconciliation_meeting": "Du har haft ett möte med {name} (avstämningsmöte).",
     "sick_leave": "{name} har skrivit ett intyg om att du är sjukskriven.",
 }

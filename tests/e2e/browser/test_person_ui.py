@@ -19,10 +19,23 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 @pytest.fixture(scope="module")
 def participant(agencies: Agencies) -> tuple[str, str]:
-    """In arbetsträning at the kommun, which leads and has asked AF to take over a part."""
+    """In arbetsträning after a kartläggning at the kommun, which leads and has asked AF
+    to take over a part."""
     personnummer, ref = agencies.enrol("Lund", 30)
-    agencies.post("kommun", f"/persons/{ref}/interventions", {
-        "intervention_type": "arbetstraning", "effective_at": days_ago(20)})
+    agencies.post(
+        "kommun",
+        f"/persons/{ref}/needs-assessments",
+        {
+            "further_support_needed": True,
+            "summary": "Vill arbeta utomhus",
+            "effective_at": days_ago(25),
+        },
+    )
+    agencies.post(
+        "kommun",
+        f"/persons/{ref}/interventions",
+        {"intervention_type": "arbetstraning", "effective_at": days_ago(20)},
+    )
     agencies.post("kommun", f"/persons/{ref}/lead/assume", {"effective_at": days_ago(20)})
     agencies.hand_off(ref, "kommun", "af", "Redo för matchning mot arbete", 5)
     return personnummer, ref
@@ -57,13 +70,20 @@ def test_the_person_sees_who_helps_what_is_planned_what_waits_and_whom_to_call(
     wait_for_own_page(page, samlad, "Arbetsförmedlingen ska svara")
 
     main = page.locator("main")
-    for question in ("Vilka hjälper mig?", "Vad är planerat?", "Vad väntar vi på?",
-                     "Vem kan jag ringa?", "Vad får myndigheterna se?"):
+    for question in (
+        "Vilka hjälper mig?",
+        "Vad är planerat?",
+        "Vad väntar vi på?",
+        "Vem kan jag ringa?",
+        "Vad får myndigheterna se?",
+    ):
         expect(page.get_by_role("heading", name=question)).to_be_visible()
     expect(main).to_contain_text("Kommunen har huvudansvaret")
     expect(main).to_contain_text("Arbetsträning")
     expect(main).to_contain_text("0771-416 416")  # AF's number, from the contacts table
-    expect(main).not_to_contain_text("Redo för matchning")  # the case worker's own note
+    expect(main).to_contain_text("Kommunen och du har pratat om vad du behöver")
+    expect(main).not_to_contain_text("Redo för matchning")  # the case workers' own notes
+    expect(main).not_to_contain_text("utomhus")
     assert personnummer not in page.url and ref not in page.content()
     page.screenshot(path=str(SCREENSHOTS / "person.png"), full_page=True)
 

@@ -226,8 +226,9 @@ async def test_the_development_login_takes_a_person_to_their_own_page(
     person_ref = await Calls(deployment).enrol(pnr)
     coordination = deployment.clients["coordination"]
     try:
-        login = await coordination.post("/ui/login/person", data={"person": pnr},
-                                        follow_redirects=False)
+        login = await coordination.post(
+            "/ui/login/person", data={"person": pnr}, follow_redirects=False
+        )
         own = await coordination.get("/ui/me")
     finally:
         coordination.cookies.clear()

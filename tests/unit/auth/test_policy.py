@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from litestar.exceptions import PermissionDeniedException
 
 from adapters.auth.policy import Access, Decision, access_of, decide
 from adapters.auth.principal import Principal, Role
+from services.coordination.api import viewer_of
 
 
 def principal(role: Role, agency: str | None) -> Principal:
@@ -72,3 +74,8 @@ def test_no_one_but_the_person_reads_the_own_view() -> None:
                          (Role.SYSTEM, None)):
         assert decide(Access.SELF, "coordination", principal(role, agency),
                       "/me") is Decision.FORBIDDEN
+
+
+def test_the_case_api_never_takes_a_person_for_a_reader_of_every_detail() -> None:
+    with pytest.raises(PermissionDeniedException):
+        viewer_of(Principal(subject="s", agency=None, role=Role.PERSON, person_ref=MINE))
