@@ -50,6 +50,7 @@ def busy_case(agencies: Agencies) -> str:
     agencies.post("region", f"/persons/{ref}/rehabilitations", {
         "rehabilitation_kind": "fysioterapi", "effective_at": days_ago(90)})
     agencies.hand_off(ref, "kommun", "af", "Redo för matchning mot arbete", 40)
+    agencies.post("kommun", f"/persons/{ref}/display-name", {"display_name": "Anna A."})
     return ref
 
 
@@ -78,6 +79,7 @@ def test_the_caseload_lists_my_cases_with_open_alerts_first(
     expect(rows.first).to_have_class(re.compile("has-alerts"))
     expect(page.locator(".caseload-count")).to_contain_text(re.compile(r"Visar 1–\d+ av \d+"))
     expect(page.locator(f"tr[data-ref='{busy_case}']")).to_contain_text("Obesvarad överlämning")
+    expect(page.locator(f"tr[data-ref='{busy_case}'] .own-name")).to_have_text("Anna A.")
     expect(page.locator(f"tr[data-ref='{quiet}']")).to_be_visible()
     page.screenshot(path=str(SCREENSHOTS / "caseload.png"), full_page=True)
 
