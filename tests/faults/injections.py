@@ -4,8 +4,8 @@ Each fault acts on the processes, files, database or broker as an operator would
 them fail, and says in a few words what it did (the campaign prints it per fault):
 
 - ``Kill``: SIGKILL of children (agencies, the coordination, the nats-server); the
-  supervisor restarts them. With ``abandon``, it is first stopped (SIGSTOP) at a moment
-  its consumers hold fetched, unacknowledged messages, so they are abandoned.
+  supervisor restarts them. Those ``abandoning`` are first stopped (SIGSTOP) at a
+  moment their consumers hold fetched, unacknowledged messages, which they abandon.
 - ``StoreOutage``: on SQLite another process holds the write lock of the kommun's and
   the coordination's database files longer than the services wait for it, so commits
   fail as ``database is locked``; on PostgreSQL every connection of this deployment is
@@ -85,26 +85,28 @@ def argv_part(service: str) -> str:
 
 @dataclass
 class Kill:
-    """SIGKILL of ``services`` at once (``nats`` for the nats-server); ``abandon``: of one
-    service stopped while holding fetched messages."""
+    """SIGKILL of ``services`` at once (``nats`` for the nats-server); those also in
+    ``abandoning`` are first stopped while they hold fetched messages."""
 
     services: tuple[str, ...]
-    abandon: bool = False
+    abandoning: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
-        return f"kill {'+'.join(self.services)}" + (" (abandoning)" if self.abandon else "")
+        name = f"kill {'+'.join(self.services)}"
+        return f"{name} ({'+'.join(self.abandoning)} abandoning)" if self.abandoning else name
 
     async def inject(self, target: Target) -> str:
         samlad = target.samlad
-        held = 0
+        held: dict[str, int] = {}
         for service in self.services:
             pid = samlad.child_pid(argv_part(service))
-            if self.abandon:
-                held += await _stopped_holding(samlad, service, pid)
+            if service in self.abandoning:
+                held[service] = await _stopped_holding(samlad, service, pid)
             os.kill(pid, signal.SIGKILL)
         await asyncio.to_thread(_restarted, samlad, set(self.services))
-        return f"{held} fetched and abandoned" if self.abandon else "restarted"
+        abandoned = ", ".join(f"{service} {n}" for service, n in held.items())
+        return f"restarted; fetched and abandoned: {abandoned}" if held else "restarted"
 
 
 def _restarted(samlad: RunningSamlad, services: set[str]) -> None:
