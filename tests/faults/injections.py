@@ -27,8 +27,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-import psycopg
-
+from adapters.nats.consumer import POLL_SECONDS as PULL_EXPIRES_SECONDS
+from adapters.store.testing import postgres_outage
 from services.cli.testing import RunningSamlad
 
 from .bus import coordination_pulls_waiting, operator, purge, stored, unacked_probe
@@ -43,10 +43,8 @@ LOCK_HOLD_SECONDS = 11.0
 LOCKED_STORES = ("kommun", "coordination")
 # PostgreSQL: longer than eventsourcing's own reconnect retries (10 x 0.2 s) ride out.
 TERMINATE_FOR_SECONDS = 3.0
-TERMINATE_PAUSE_SECONDS = 0.05
 CONDITION_POLL_SECONDS = 0.1
 PROBE_PAUSE_SECONDS = 0.05
-PULL_EXPIRES_SECONDS = 1.0  # a consumer's pull waits this long (adapters/nats/consumer.py)
 
 
 @dataclass
@@ -145,7 +143,9 @@ class StoreOutage:
 
     async def inject(self, target: Target) -> str:
         if target.backend == "postgres":
-            terminated = await _terminate(target)
+            terminated = await postgres_outage(
+                target.database_url, target.application_name, TERMINATE_FOR_SECONDS
+            )
             assert terminated, "no connection of the deployment was terminated"
             return f"{terminated} connections terminated in {TERMINATE_FOR_SECONDS:.0f} s"
         stores = target.samlad.data_dir / "stores"
@@ -155,7 +155,15 @@ class StoreOutage:
                 for name in LOCKED_STORES
             )
         )
-        return f"write lock of {', '.join(LOCKED_STORES)} held {LOCK_HOLD_SECONDS:.0f} s"
+        logs = target.samlad.data_dir / "logs"
+        locked = sum(
+            log.read_text(errors="replace").count("database is locked")
+            for log in logs.glob("*.log")
+        )
+        return (
+            f"write lock of {', '.join(LOCKED_STORES)} held {LOCK_HOLD_SECONDS:.0f} s, "
+            f"'database is locked' {locked} times in the services' logs"
+        )
 
 
 def _hold_write_lock(path: str) -> None:
@@ -167,27 +175,6 @@ def _hold_write_lock(path: str) -> None:
         connection.execute("ROLLBACK")
     finally:
         connection.close()
-
-
-async def _terminate(target: Target) -> int:
-    end = time.monotonic() + TERMINATE_FOR_SECONDS
-    terminated = 0
-    while time.monotonic() < end:
-        terminated += await asyncio.to_thread(
-            _terminate_once, target.database_url, target.application_name
-        )
-        await asyncio.sleep(TERMINATE_PAUSE_SECONDS)
-    return terminated
-
-
-def _terminate_once(url: str, application_name: str) -> int:
-    with psycopg.connect(url, autocommit=True) as conn:
-        rows = conn.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE application_name = %s AND pid <> pg_backend_pid()",
-            (application_name,),
-        ).fetchall()
-    return len(rows)
 
 
 @dataclass
