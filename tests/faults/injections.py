@@ -92,7 +92,7 @@ class Kill:
     @property
     def name(self) -> str:
         name = f"kill {'+'.join(self.services)}"
-        return f"{name} ({'+'.join(self.abandoning)} abandoning)" if self.abandoning else name
+        return f"{name} (abandoning)" if self.abandoning else name
 
     async def inject(self, target: Target) -> str:
         samlad = target.samlad

@@ -9,8 +9,8 @@
 2. a transient store failure: SQLite's write lock held by another process past the
    services' lock timeout (``database is locked``), or every PostgreSQL connection of
    the deployment terminated, again and again;
-3. SIGKILL of all four agency services at once (AF first stopped while its inbound
-   consumer held fetched hand-offs), and of the nats-server;
+3. SIGKILL of all four agency services at once (AF's inbound hand-off consumer
+   abandoning what it had fetched, if anything), and of the nats-server;
 4. a range of the kommun's messages purged from the stream before the coordination
    received it (the coordination finds the gap and the kommun refills it, ADR 0015).
 
@@ -97,7 +97,7 @@ def fault_cycle() -> list[Fault]:
     return [
         Kill(("coordination",), abandoning=("coordination",)),
         StoreOutage(),
-        Kill(AGENCIES, abandoning=("af",)),
+        Kill(AGENCIES),
         Kill(("nats",)),
         Purge("kommun"),
     ]
@@ -146,6 +146,7 @@ async def faults(target: Target, load: Load, load_seconds: float) -> list[tuple[
             what = await fault.inject(target)
             await flowing(target.tally, before)
             done.append((fault.name, f"{what}; {time.monotonic() - began:.0f} s"))
+            print(f"{fault.name}: {done[-1][1]}", flush=True)  # as it happens, if it fails
         if time.monotonic() >= ends:
             break
     target.tally.phase = "steady"
