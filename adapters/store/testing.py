@@ -9,6 +9,7 @@ of the run). ``SAMLAD_REQUIRE_POSTGRES=1`` (CI) keeps requiring PostgreSQL.
 
 from __future__ import annotations
 
+import asyncio
 import os
 
 import psycopg
@@ -25,8 +26,10 @@ def opted_out(tier: str) -> bool:
 def is_required(tier: str) -> bool:
     if opted_out(tier):
         return False
-    return (os.environ.get("SAMLAD_REQUIRE_TIERS") == "1"
-            or os.environ.get(f"SAMLAD_REQUIRE_{tier.upper()}") == "1")
+    return (
+        os.environ.get("SAMLAD_REQUIRE_TIERS") == "1"
+        or os.environ.get(f"SAMLAD_REQUIRE_{tier.upper()}") == "1"
+    )
 
 
 def missing(tier: str, reason: str) -> None:
@@ -48,3 +51,28 @@ def postgres_url_or_skip() -> str:
     except psycopg.Error as error:
         missing("postgres", f"PostgreSQL unreachable at {url}: {error}")
     return url
+
+
+async def postgres_outage(
+    url: str, application_name: str, seconds: float, pause: float = 0.02
+) -> int:
+    """Terminate every connection named ``application_name`` (libpq's ``PGAPPNAME``),
+    again and again, for ``seconds``: a PostgreSQL outage as clients see it; how many."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + seconds
+    terminated = 0
+    while loop.time() < end:
+        terminated += await asyncio.to_thread(terminate_backends, url, application_name)
+        await asyncio.sleep(pause)
+    return terminated
+
+
+def terminate_backends(url: str, application_name: str) -> int:
+    """``pg_terminate_backend`` of every connection named ``application_name``."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE application_name = %s AND pid <> pg_backend_pid()",
+            (application_name,),
+        ).fetchall()
+    return len(rows)

@@ -4,8 +4,8 @@ Each fault acts on the processes, files, database or broker as an operator would
 them fail, and says in a few words what it did (the campaign prints it per fault):
 
 - ``Kill``: SIGKILL of children (agencies, the coordination, the nats-server); the
-  supervisor restarts them. With ``abandon``, it is first stopped (SIGSTOP) at a moment
-  its consumers hold fetched, unacknowledged messages, so they are abandoned.
+  supervisor restarts them. Those ``abandoning`` are first stopped (SIGSTOP) at a
+  moment their consumers hold fetched, unacknowledged messages, which they abandon.
 - ``StoreOutage``: on SQLite another process holds the write lock of the kommun's and
   the coordination's database files longer than the services wait for it, so commits
   fail as ``database is locked``; on PostgreSQL every connection of this deployment is
@@ -27,8 +27,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-import psycopg
-
+from adapters.nats.consumer import POLL_SECONDS as PULL_EXPIRES_SECONDS
+from adapters.store.testing import postgres_outage
 from services.cli.testing import RunningSamlad
 
 from .bus import coordination_pulls_waiting, operator, purge, stored, unacked_probe
@@ -43,10 +43,8 @@ LOCK_HOLD_SECONDS = 11.0
 LOCKED_STORES = ("kommun", "coordination")
 # PostgreSQL: longer than eventsourcing's own reconnect retries (10 x 0.2 s) ride out.
 TERMINATE_FOR_SECONDS = 3.0
-TERMINATE_PAUSE_SECONDS = 0.05
 CONDITION_POLL_SECONDS = 0.1
 PROBE_PAUSE_SECONDS = 0.05
-PULL_EXPIRES_SECONDS = 1.0  # a consumer's pull waits this long (adapters/nats/consumer.py)
 
 
 @dataclass
@@ -85,26 +83,28 @@ def argv_part(service: str) -> str:
 
 @dataclass
 class Kill:
-    """SIGKILL of ``services`` at once (``nats`` for the nats-server); ``abandon``: of one
-    service stopped while holding fetched messages."""
+    """SIGKILL of ``services`` at once (``nats`` for the nats-server); those also in
+    ``abandoning`` are first stopped while they hold fetched messages."""
 
     services: tuple[str, ...]
-    abandon: bool = False
+    abandoning: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
-        return f"kill {'+'.join(self.services)}" + (" (abandoning)" if self.abandon else "")
+        name = f"kill {'+'.join(self.services)}"
+        return f"{name} (abandoning)" if self.abandoning else name
 
     async def inject(self, target: Target) -> str:
         samlad = target.samlad
-        held = 0
+        held: dict[str, int] = {}
         for service in self.services:
             pid = samlad.child_pid(argv_part(service))
-            if self.abandon:
-                held += await _stopped_holding(samlad, service, pid)
+            if service in self.abandoning:
+                held[service] = await _stopped_holding(samlad, service, pid)
             os.kill(pid, signal.SIGKILL)
         await asyncio.to_thread(_restarted, samlad, set(self.services))
-        return f"{held} fetched and abandoned" if self.abandon else "restarted"
+        abandoned = ", ".join(f"{service} {n}" for service, n in held.items())
+        return f"restarted; fetched and abandoned: {abandoned}" if held else "restarted"
 
 
 def _restarted(samlad: RunningSamlad, services: set[str]) -> None:
@@ -143,7 +143,9 @@ class StoreOutage:
 
     async def inject(self, target: Target) -> str:
         if target.backend == "postgres":
-            terminated = await _terminate(target)
+            terminated = await postgres_outage(
+                target.database_url, target.application_name, TERMINATE_FOR_SECONDS
+            )
             assert terminated, "no connection of the deployment was terminated"
             return f"{terminated} connections terminated in {TERMINATE_FOR_SECONDS:.0f} s"
         stores = target.samlad.data_dir / "stores"
@@ -165,27 +167,6 @@ def _hold_write_lock(path: str) -> None:
         connection.execute("ROLLBACK")
     finally:
         connection.close()
-
-
-async def _terminate(target: Target) -> int:
-    end = time.monotonic() + TERMINATE_FOR_SECONDS
-    terminated = 0
-    while time.monotonic() < end:
-        terminated += await asyncio.to_thread(
-            _terminate_once, target.database_url, target.application_name
-        )
-        await asyncio.sleep(TERMINATE_PAUSE_SECONDS)
-    return terminated
-
-
-def _terminate_once(url: str, application_name: str) -> int:
-    with psycopg.connect(url, autocommit=True) as conn:
-        rows = conn.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE application_name = %s AND pid <> pg_backend_pid()",
-            (application_name,),
-        ).fetchall()
-    return len(rows)
 
 
 @dataclass

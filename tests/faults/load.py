@@ -111,6 +111,7 @@ class Clients:
             timeout=REQUEST_TIMEOUT_SECONDS,
             headers=auth_headers(samlad, "kommun"),
         )
+        self.unread = ""
 
     async def aclose(self) -> None:
         for client in (*self.http.values(), self.cases):
@@ -141,7 +142,8 @@ class Clients:
             await asyncio.sleep(RETRY_PAUSE_SECONDS)
 
     async def timeline(self, person_ref: str) -> Counter[str] | None:
-        """How often each agency event id shows on the person's timeline; None if unread."""
+        """How often each agency event id shows on the person's timeline; None if unread
+        (``unread`` then says why)."""
         seen: Counter[str] = Counter()
         offset: int | None = 0
         while offset is not None:
@@ -149,9 +151,11 @@ class Clients:
                 response = await self.cases.get(
                     f"/cases/{person_ref}/timeline", params={"offset": offset, "limit": 100}
                 )
-            except httpx.TransportError:
+            except httpx.TransportError as error:
+                self.unread = repr(error)
                 return None
             if response.status_code != 200:
+                self.unread = f"{response.status_code} {response.text[:200]}"
                 return None
             page = response.json()
             seen.update(item["event_id"] for item in page["items"] if item["agency"] in AGENCIES)
@@ -280,6 +284,6 @@ async def settle(clients: Clients, load: Load) -> dict[str, Counter[str]]:
     lost = Counter(tally.origin[event_id] for ids in missing.values() for event_id in ids)
     assert not missing, (
         f"{len(missing)} persons miss accepted commands in their shared case after "
-        f"{SETTLED_WITHIN_SECONDS} s: {dict(lost)}"
+        f"{SETTLED_WITHIN_SECONDS} s: {dict(lost)}; last unread timeline: {clients.unread}"
     )
     return cases

@@ -9,8 +9,8 @@
 2. a transient store failure: SQLite's write lock held by another process past the
    services' lock timeout (``database is locked``), or every PostgreSQL connection of
    the deployment terminated, again and again;
-3. SIGKILL of each agency service, two at a time (the kommun and FK, then AF, which
-   receives the hand-offs, and the region), and of the nats-server;
+3. SIGKILL of all four agency services at once (AF's inbound hand-off consumer
+   abandoning what it had fetched, if anything), and of the nats-server;
 4. a range of the kommun's messages purged from the stream before the coordination
    received it (the coordination finds the gap and the kommun refills it, ADR 0015).
 
@@ -95,10 +95,9 @@ def fault_cycle() -> list[Fault]:
     # request lost to a kill is only asked again after a minute).
     # The coordination first, while the agencies are all up and publishing.
     return [
-        Kill(("coordination",), abandon=True),
+        Kill(("coordination",), abandoning=("coordination",)),
         StoreOutage(),
-        Kill(("kommun", "fk")),
-        Kill(("af", "region")),
+        Kill(AGENCIES),
         Kill(("nats",)),
         Purge("kommun"),
     ]
@@ -143,8 +142,11 @@ async def faults(target: Target, load: Load, load_seconds: float) -> list[tuple[
             await asyncio.sleep(STEADY_SECONDS)  # pacing: the load runs meanwhile
             target.tally.phase = fault.name
             before = Counter(target.tally.by_agency)
-            done.append((fault.name, await fault.inject(target)))
+            began = time.monotonic()
+            what = await fault.inject(target)
             await flowing(target.tally, before)
+            done.append((fault.name, f"{what}; {time.monotonic() - began:.0f} s"))
+            print(f"{fault.name}: {done[-1][1]}", flush=True)  # as it happens, if it fails
         if time.monotonic() >= ends:
             break
     target.tally.phase = "steady"

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from litestar.testing import AsyncTestClient
+from nats.aio.client import Client
 
 from adapters.auth.testing import auth_headers
 from adapters.nats.connection import connect
@@ -19,6 +20,7 @@ from adapters.nats.names import EVENTS_STREAM
 from adapters.nats.publisher import BatchPublisher, OutgoingMessage
 from adapters.nats.testing import new_person_ref, running_nats
 from adapters.outbox.refill import answer_republish
+from adapters.outbox.relay import OutboxRelay
 from adapters.outbox.translator import integration_event_id
 from adapters.store.application import open_application
 from adapters.store.settings import StoreSettings
@@ -100,26 +102,9 @@ async def test_a_lost_run_is_asked_for_and_republished_without_an_operator(
             lossy = agency_outbox(kommun, js, LosingSome(BatchPublisher(js), lost))
             while await lossy.relay_once():
                 pass
-            # What the kommun service runs beside its relay.
-            stop = asyncio.Event()
-            serving = asyncio.create_task(
-                answer_republish(client, "kommun", agency_outbox(kommun, js), stop)
+            after = await _refilled_unasked(
+                http, client, agency_outbox(kommun, js), person_ref, clock, arrived=3
             )
-
-            async def facts() -> int:
-                response = await http.get(f"/cases/{person_ref}")
-                return int(response.json()["facts"]) if response.status_code == 200 else 0
-
-            try:
-                await _until(facts, 3, within=10)
-                clock[0] += timedelta(minutes=5)  # the gap outlasts its grace
-                await _until(facts, 5, within=REFILL_POLL_SECONDS * 3 + 10)
-                after = (await http.get("/ops/gaps")).json()
-            finally:
-                stop.set()
-                with contextlib.suppress(Exception):
-                    await serving
-                await client.close()
     kommun.close()
 
     assert after == []
@@ -147,29 +132,43 @@ async def test_a_purged_run_is_refilled_though_its_ids_are_in_the_duplicate_wind
             EVENTS_STREAM, subject="samlad.kommun.>", keep=2
         )
         await admin.close()
-        stop = asyncio.Event()
-        serving = asyncio.create_task(answer_republish(client, "kommun", relay, stop))
         async with AsyncTestClient(create_app(settings, clock=lambda: clock[0])) as http:
             http.headers.update(auth_headers(settings, None, "auditor"))
-
-            async def facts() -> int:
-                response = await http.get(f"/cases/{person_ref}")
-                return int(response.json()["facts"]) if response.status_code == 200 else 0
-
-            try:
-                await _until(facts, 2, within=10)
-                clock[0] += timedelta(minutes=5)  # the gap outlasts its grace
-                await _until(facts, 5, within=REFILL_POLL_SECONDS * 3 + 10)
-                after = (await http.get("/ops/gaps")).json()
-            finally:
-                stop.set()
-                with contextlib.suppress(Exception):
-                    await serving
-                await client.close()
+            after = await _refilled_unasked(http, client, relay, person_ref, clock, arrived=2)
     kommun.close()
 
     assert purged
     assert after == []
+
+
+async def _refilled_unasked(
+    http: Any,
+    client: Client,
+    relay: OutboxRelay,
+    person_ref: str,
+    clock: list[datetime],
+    *,
+    arrived: int,
+) -> Any:
+    """Serve the kommun's republish requests (as its service does beside its relay) until
+    the case holds all five facts, ``arrived`` before the gap's grace; the gaps after."""
+    stop = asyncio.Event()
+    serving = asyncio.create_task(answer_republish(client, "kommun", relay, stop))
+
+    async def facts() -> int:
+        response = await http.get(f"/cases/{person_ref}")
+        return int(response.json()["facts"]) if response.status_code == 200 else 0
+
+    try:
+        await _until(facts, arrived, within=10)
+        clock[0] += timedelta(minutes=5)  # the gap outlasts its grace
+        await _until(facts, 5, within=REFILL_POLL_SECONDS * 3 + 10)
+        return (await http.get("/ops/gaps")).json()
+    finally:
+        stop.set()
+        with contextlib.suppress(Exception):
+            await serving
+        await client.close()
 
 
 def _kommun_with_one_person(

@@ -7,11 +7,9 @@ backends terminated mid-stream) or into the bus (a message fetched and never ack
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from pathlib import Path
 
-import psycopg
 import pytest
 
 from adapters.nats.connection import connect
@@ -19,6 +17,7 @@ from adapters.nats.names import COORDINATION, EVENTS_STREAM, coordination_consum
 from adapters.nats.testing import running_nats
 from adapters.store.application import open_application
 from adapters.store.settings import StoreSettings
+from adapters.store.testing import postgres_outage
 from services.coordination.application import CoordinationApplication
 from services.coordination.recorders import recorder_env
 
@@ -131,7 +130,7 @@ async def test_postgres_connections_terminated_mid_stream_lose_and_double_nothin
                                            what="some events applied")
                 assert applied < len(messages), "the stream was already done"
                 # Longer than eventsourcing's own retries (10 x 0.2 s) ride out.
-                assert await _outage(postgres_url, application_name, OUTAGE_SECONDS) > 0
+                assert await postgres_outage(postgres_url, application_name, OUTAGE_SECONDS) > 0
                 await until_all_acked(js, tasks, nats.settings.partitions,
                                       within=FINISH_WITHIN_SECONDS)
             assert await dead_letter_count(js) == 0
@@ -171,24 +170,3 @@ async def test_a_message_fetched_and_abandoned_is_applied_after_later_ones(
         assert_applied_exactly_once(app, event_ids)
     finally:
         app.close()
-
-
-async def _outage(url: str, application_name: str, seconds: float) -> int:
-    """Terminate every connection of ours, again and again, for ``seconds``."""
-    loop = asyncio.get_running_loop()
-    end = loop.time() + seconds
-    terminated = 0
-    while loop.time() < end:
-        terminated += await asyncio.to_thread(_terminate_backends, url, application_name)
-        await asyncio.sleep(0.02)
-    return terminated
-
-
-def _terminate_backends(url: str, application_name: str) -> int:
-    with psycopg.connect(url, autocommit=True) as conn:
-        rows = conn.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE application_name = %s AND pid <> pg_backend_pid()",
-            (application_name,),
-        ).fetchall()
-    return len(rows)
