@@ -2,8 +2,10 @@
 
 A benefit or an intervention cannot end before it began. An agency's own service
 refuses such a command (422); a message on the bus that says so is dead-lettered with
-this reason by the coordination consumer, before it reaches the case. Should both halves
-arrive together, the fold still flags the pair as an anomaly and no rule reckons from it.
+this reason by the coordination consumer, before it reaches the case: the case's writer
+checks it as it records the fact, on the case it already holds (no extra read). Should
+both halves arrive together, the fold still flags the pair as an anomaly and no rule
+reckons from it.
 """
 
 from __future__ import annotations
@@ -18,11 +20,16 @@ from domain.case.facts import (
     InterventionStarted,
 )
 from domain.case.state import CaseState
+from domain.errors import DomainError
 
-__all__ = ["PAIRED", "contradiction"]
+__all__ = ["PAIRED", "ContradictingFact", "contradiction"]
 
 PAIRED = (BenefitStarted, BenefitEnded, InterventionStarted, InterventionEnded)
 """The facts that are one half of a span: only these can contradict the case."""
+
+
+class ContradictingFact(DomainError):
+    """A fact the case can never take (a span ending before it began); never retried."""
 
 
 def contradiction(state: CaseState | None, fact: Fact) -> str | None:

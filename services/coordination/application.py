@@ -27,6 +27,7 @@ from eventsourcing.persistence import RecordConflictError, Tracking
 from adapters.store.application import StoredApplication
 from adapters.store.read_models import Change, ReadModelRecorder, Upsert
 from domain.case.aggregate import Case
+from domain.case.contradictions import PAIRED, ContradictingFact, contradiction
 from domain.case.facts import Fact
 from domain.case.policy import RulePolicy
 from domain.case.policy_log import (
@@ -198,6 +199,12 @@ class CoordinationApplication(StoredApplication):
                 if case is None:
                     # An event for an unknown case opens the case.
                     case = cases[person_ref] = self._writable(person_ref)
+                if isinstance(fact, PAIRED):
+                    reason = contradiction(case.state, fact)
+                    if reason is not None:
+                        # Not retried: the consumer applies the batch one by one and
+                        # parks this fact with its reason.
+                        raise ContradictingFact(reason)
                 recorded += case.record(fact)
             if tracking is not None:
                 extra = [*extra, partition_applied(

@@ -26,7 +26,6 @@ from adapters.telemetry.tracing import context_from_headers, tracer
 from contracts.base import is_person_bound
 from contracts.envelope import decode_message
 from contracts.errors import NOT_TRANSLATED, ContractError
-from domain.case.contradictions import PAIRED, contradiction
 from domain.case.facts import Fact
 from domain.catalogue.listing import CatalogueFact
 from services.coordination.application import CoordinationApplication
@@ -80,23 +79,11 @@ class CaseFacts:
                 raise Poison(f"{NOT_TRANSLATED}: {error}") from error
             span.set_attribute("samlad.event_id", received.envelope.id)
             envelope = received.envelope
-            if fact is not None:
-                self._refuse_contradiction(envelope.subject, fact)
             return Translated(
                 person_ref=envelope.subject if person_bound else None, fact=fact,
                 listing=listing, producer=envelope.source,
                 position=envelope.samladposition, previous=envelope.samladprevposition,
             )
-
-    def _refuse_contradiction(self, person_ref: str, fact: Fact) -> None:
-        """A fact the case can never take (a benefit ending before it was granted) is
-        parked with its reason rather than folded into alerts."""
-        if not isinstance(fact, PAIRED):
-            return
-        case = self._app.find_case(person_ref)
-        reason = contradiction(case.state if case is not None else None, fact)
-        if reason is not None:
-            raise Poison(reason)
 
     def apply(self, items: Sequence[Translated], tracking: Tracking | None) -> None:
         now = self._clock()
