@@ -17,7 +17,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from adapters.nats.testing import new_person_ref
+from adapters.pseudonym import new_person_ref
 from domain.agencies import Agency
 from domain.case.facts import HandOffRequested
 from services.coordination.read_model import DEADLINES, instant

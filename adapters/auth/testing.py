@@ -1,30 +1,11 @@
-"""Tokens for tests and scripts that drive the APIs of one data dir.
+"""Tokens for tests that drive the APIs of one data dir (``adapters.auth.tokens``).
 
-    client.headers.update(auth_headers(settings, "kommun"))            # a handläggare
-    await client.get("/cases/...", headers=auth_headers(settings, None, "auditor"))
+client.headers.update(auth_headers(settings, "kommun"))            # a handläggare
+await client.get("/cases/...", headers=auth_headers(settings, None, "auditor"))
 """
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-from typing import Protocol
+from adapters.auth.tokens import auth_headers
 
-from adapters.auth.principal import Role
-from adapters.auth.tokens import issue_token, load_signing_key
-
-
-class HasDataDir(Protocol):
-    @property
-    def data_dir(self) -> Path: ...
-
-
-def auth_headers(
-    settings: HasDataDir, agency: str | None, role: str | Role = Role.CASE_WORKER,
-    *, subject: str | None = None,
-) -> dict[str, str]:
-    """An ``Authorization`` header signed with the key the services of ``settings`` use."""
-    key = load_signing_key(settings.data_dir, os.environ)
-    token = issue_token(key, agency=agency, role=role,
-                        subject=subject or f"test-{agency or 'forbund'}-{Role(role)}")
-    return {"Authorization": f"Bearer {token}"}
+__all__ = ["auth_headers"]

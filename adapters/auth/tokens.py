@@ -11,6 +11,7 @@ default, the public half of the data dir's key. ``samlad token issue`` signs.
 from __future__ import annotations
 
 import base64
+import os
 import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
@@ -166,3 +167,18 @@ def _check(
     if agency is None and role in (Role.CASE_WORKER, Role.COORDINATOR):
         # A case worker or coordinator always works for one agency (sekretess follows it).
         raise error(f"a {role} belongs to an agency")
+
+
+def auth_headers(
+    settings: HasDataDir, agency: str | None, role: str | Role = Role.CASE_WORKER,
+    *, subject: str | None = None,
+) -> dict[str, str]:
+    """An ``Authorization`` header signed with the key the services of ``settings`` use.
+
+    For whatever drives the APIs of one data dir from outside: the demo loader, scripts,
+    benchmarks and tests.
+    """
+    key = load_signing_key(settings.data_dir, os.environ)
+    token = issue_token(key, agency=agency, role=role,
+                        subject=subject or f"test-{agency or 'forbund'}-{Role(role)}")
+    return {"Authorization": f"Bearer {token}"}

@@ -15,7 +15,7 @@ import uvicorn
 from adapters.nats.connection import NatsConnectError
 from adapters.nats.server import EmbeddedNatsServer
 from adapters.nats.settings import NatsSettings
-from adapters.nats.testing import provision_streams
+from adapters.nats.streams import provision_streams
 from services.settings import Settings
 
 log = structlog.get_logger(__name__)

@@ -128,7 +128,7 @@ class CoordinationApplication(StoredApplication):
 
     def review_due(self, now: datetime, limit: int = 500) -> int:
         """Review the cases whose next deadline has come; returns how many."""
-        rows = self.process_recorder.query(  # type: ignore[attr-defined]
+        rows = self.read_models.query(
             "SELECT case_id FROM {deadline_index} WHERE due_at <= ? ORDER BY due_at LIMIT ?",
             (instant(now), limit),
         )
@@ -150,7 +150,7 @@ class CoordinationApplication(StoredApplication):
 
     def applied_at(self) -> dict[str, str]:
         """Per producer, when this store last applied one of its events (how stale)."""
-        rows = self.process_recorder.query(  # type: ignore[attr-defined]
+        rows = self.read_models.query(
             "SELECT producer, MAX(seen_at) AS seen_at FROM {producer_positions} "
             "GROUP BY producer", [],
         )
@@ -158,7 +158,7 @@ class CoordinationApplication(StoredApplication):
 
     def applied_by_partition(self) -> dict[str, str]:
         """Per partition consumer, when it last committed (a few rows: one a partition)."""
-        rows = self.process_recorder.query(  # type: ignore[attr-defined]
+        rows = self.read_models.query(
             "SELECT consumer, applied_at FROM {partition_applied}", [],
         )
         return {row["consumer"]: row["applied_at"] for row in rows}
@@ -169,7 +169,7 @@ class CoordinationApplication(StoredApplication):
         Each run is ``first``..``last``: from just after the last position seen below the
         missing ``previous`` (or 1) up to it; republishing that range closes the gap.
         """
-        rows = self.process_recorder.query(  # type: ignore[attr-defined]
+        rows = self.read_models.query(
             "SELECT p.producer, p.previous AS missing, p.position AS seen_after, "
             "(SELECT MAX(r.position) FROM {producer_positions} r "
             " WHERE r.producer = p.producer AND r.position < p.previous) AS seen_below "

@@ -55,7 +55,7 @@ def register_coordination_metrics(
         return [(float(len(gaps_open(application, clock()))), {})]
 
     def open_alerts() -> Reading:
-        rows = application.process_recorder.query(  # type: ignore[attr-defined]
+        rows = application.read_models.query(
             "SELECT rule, count(*) AS n FROM {alert_index} WHERE resolved_at IS NULL "
             "GROUP BY rule", ())
         return [(float(row["n"]), {"rule": row["rule"]}) for row in rows]
