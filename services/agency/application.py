@@ -120,7 +120,7 @@ class AgencyApplication(StoredApplication):
         # Called after each save, from the saving thread (wakes the outbox relay).
         self.on_saved = on_saved
         # Commands on one person take turns: the second sees the first's result.
-        self._turns = KeyedLock()
+        self._turns: KeyedLock[str] = KeyedLock()
 
     @classmethod
     def outbox_contracts(cls) -> Mapping[str, type[IntegrationEvent]]:
@@ -263,7 +263,7 @@ class AgencyApplication(StoredApplication):
         create: Callable[[], Involvement] | None = None,
     ) -> Involvement:
         """Run ``command`` on the person's involvement and save; retry lost races."""
-        with self._turns.hold(person_ref):
+        with self._turns.hold([person_ref]):
             for attempt in range(1, SAVE_ATTEMPTS + 1):
                 try:
                     aggregate = self.get_involvement(person_ref)

@@ -2,7 +2,7 @@
 
 A batch of facts is folded into its cases, the cases are reviewed against the gap
 rules, and everything (case events, alert events, read models, consumer position)
-commits in one transaction. Writes are serialised per case (case_locks.py): a case is
+commits in one transaction. Writes are serialised per case (adapters/store/keyed_lock.py): a case is
 never changed from two places at once, while partitions, whose cases are disjoint,
 proceed in parallel and the deadline reviewer waits only for the cases it reviews.
 
@@ -22,12 +22,12 @@ from eventsourcing.application import AggregateNotFoundError, Repository
 from eventsourcing.persistence import RecordConflictError, Tracking
 
 from adapters.store.application import StoredApplication
+from adapters.store.keyed_lock import KeyedLock
 from adapters.store.read_models import Change, ReadModelRecorder
 from domain.case.aggregate import Case
 from domain.case.facts import Fact
 from domain.case.policy import RulePolicy
 from services.coordination.case_cache import CACHED_CASES, CaseCache
-from services.coordination.case_locks import CaseLocks
 from services.coordination.read_model import changes_for, instant, partition_applied
 
 SNAPSHOT_EVERY = 200
@@ -45,7 +45,7 @@ class CoordinationApplication(StoredApplication):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.policy = policy or RulePolicy()
-        self.case_locks = CaseLocks()
+        self.case_locks: KeyedLock[UUID] = KeyedLock()
         self.cases = CaseCache(cached_cases)
         # Called after each commit (from the committing thread): wakes the alert outbox
         # and the live views. One hook per owner, by name: a restarted worker registering

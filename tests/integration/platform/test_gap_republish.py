@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import msgspec
 from litestar.testing import AsyncTestClient
+from nats.aio.client import Client
+from nats.js import JetStreamContext
 
 from adapters.auth.testing import auth_headers
 from adapters.nats.connection import connect
@@ -42,39 +46,62 @@ class LosingSome:
         return await self._publisher.publish(kept)
 
 
+class Scene(msgspec.Struct, kw_only=True):
+    """The kommun's store with one person, relayed with some positions lost; the shared
+    case behind ``http`` (as an auditor), on a clock the test moves."""
+
+    kommun: KommunApplication
+    person_ref: str
+    http: AsyncTestClient[Any]
+    client: Client
+    js: JetStreamContext
+    clock: list[datetime]
+
+    async def facts(self) -> int:
+        response = await self.http.get(f"/cases/{self.person_ref}")
+        return int(response.json()["facts"]) if response.status_code == 200 else 0
+
+
+@asynccontextmanager
+async def lost_on_the_way(
+    tmp_path: Path, *, interventions: int, lost: Sequence[int]
+) -> AsyncIterator[Scene]:
+    """Positions: 1 Opened (local), 2 enrolled, 3 on started; ``lost`` never arrive."""
+    now = datetime.now(UTC)
+    kommun, person_ref = _kommun_with_one_person(tmp_path, now, interventions=interventions)
+    clock = [now]
+    try:
+        async with running_nats(tmp_path) as nats:
+            settings = Settings(data_dir=tmp_path, nats_url=nats.url, log_json=False)
+            async with AsyncTestClient(create_app(settings, clock=lambda: clock[0])) as http:
+                http.headers.update(auth_headers(settings, None, "auditor"))
+                client = await connect(nats.settings, "kommun")
+                js = client.jetstream()
+                lost_ids = {integration_event_id("kommun", position) for position in lost}
+                lossy = agency_outbox(kommun, js, LosingSome(BatchPublisher(js), lost_ids))
+                while await lossy.relay_once():
+                    pass
+                try:
+                    yield Scene(kommun=kommun, person_ref=person_ref, http=http,
+                                client=client, js=js, clock=clock)
+                finally:
+                    await client.close()
+    finally:
+        kommun.close()
+
+
 async def test_a_reported_gap_is_closed_by_republishing_from_the_agency_store(
     tmp_path: Path,
 ) -> None:
-    now = datetime.now(UTC)
-    # positions: 1 Opened (local), 2 enrolled, 3 and 4 started
-    kommun, person_ref = _kommun_with_one_person(tmp_path, now, interventions=2)
+    async with lost_on_the_way(tmp_path, interventions=2, lost=[3]) as scene:
+        await _until(scene.facts, 2)
+        scene.clock[0] += timedelta(minutes=5)
+        gaps = (await scene.http.get("/ops/gaps")).json()
 
-    clock = [now]
-    async with running_nats(tmp_path) as nats:
-        settings = Settings(data_dir=tmp_path, nats_url=nats.url, log_json=False)
-        async with AsyncTestClient(create_app(settings, clock=lambda: clock[0])) as http:
-            http.headers.update(auth_headers(settings, None, "auditor"))
-            client = await connect(nats.settings, "kommun")
-            js = client.jetstream()
-            lossy = agency_outbox(
-                kommun, js, LosingSome(BatchPublisher(js), {integration_event_id("kommun", 3)})
-            )
-            while await lossy.relay_once():
-                pass
-
-            async def facts() -> int:
-                response = await http.get(f"/cases/{person_ref}")
-                return int(response.json()["facts"]) if response.status_code == 200 else 0
-
-            await _until(facts, 2)
-            clock[0] += timedelta(minutes=5)
-            gaps = (await http.get("/ops/gaps")).json()
-
-            republished = await agency_outbox(kommun, js).republish(gaps[0]["from"], gaps[0]["to"])
-            await _until(facts, 3)
-            after = (await http.get("/ops/gaps")).json()
-            await client.close()
-    kommun.close()
+        outbox = agency_outbox(scene.kommun, scene.js)
+        republished = await outbox.republish(gaps[0]["from"], gaps[0]["to"])
+        await _until(scene.facts, 3)
+        after = (await scene.http.get("/ops/gaps")).json()
 
     assert gaps == [{"producer": "urn:samlad:kommun", "from": 3, "to": 3, "seen_after": 4}]
     assert republished == 1
@@ -84,42 +111,20 @@ async def test_a_reported_gap_is_closed_by_republishing_from_the_agency_store(
 async def test_a_lost_run_is_asked_for_and_republished_without_an_operator(
     tmp_path: Path,
 ) -> None:
-    now = datetime.now(UTC)
-    # 1 Opened (local), 2 enrolled, 3 to 6 started
-    kommun, person_ref = _kommun_with_one_person(tmp_path, now, interventions=4)
-
-    clock = [now]
-    async with running_nats(tmp_path) as nats:
-        settings = Settings(data_dir=tmp_path, nats_url=nats.url, log_json=False)
-        async with AsyncTestClient(create_app(settings, clock=lambda: clock[0])) as http:
-            http.headers.update(auth_headers(settings, None, "auditor"))
-            client = await connect(nats.settings, "kommun")
-            js = client.jetstream()
-            lost = {integration_event_id("kommun", 3), integration_event_id("kommun", 4)}
-            lossy = agency_outbox(kommun, js, LosingSome(BatchPublisher(js), lost))
-            while await lossy.relay_once():
-                pass
-            # What the kommun service runs beside its relay.
-            stop = asyncio.Event()
-            serving = asyncio.create_task(
-                answer_republish(client, "kommun", agency_outbox(kommun, js), stop)
-            )
-
-            async def facts() -> int:
-                response = await http.get(f"/cases/{person_ref}")
-                return int(response.json()["facts"]) if response.status_code == 200 else 0
-
-            try:
-                await _until(facts, 3, within=10)
-                clock[0] += timedelta(minutes=5)  # the gap outlasts its grace
-                await _until(facts, 5, within=REFILL_POLL_SECONDS * 3 + 10)
-                after = (await http.get("/ops/gaps")).json()
-            finally:
-                stop.set()
-                with contextlib.suppress(Exception):
-                    await serving
-                await client.close()
-    kommun.close()
+    async with lost_on_the_way(tmp_path, interventions=4, lost=[3, 4]) as scene:
+        # What the kommun service runs beside its relay.
+        stop = asyncio.Event()
+        serving = asyncio.create_task(answer_republish(
+            scene.client, "kommun", agency_outbox(scene.kommun, scene.js), stop))
+        try:
+            await _until(scene.facts, 3, within=10)
+            scene.clock[0] += timedelta(minutes=5)  # the gap outlasts its grace
+            await _until(scene.facts, 5, within=REFILL_POLL_SECONDS * 3 + 10)
+            after = (await scene.http.get("/ops/gaps")).json()
+        finally:
+            stop.set()
+            with contextlib.suppress(Exception):
+                await serving
 
     assert after == []
 

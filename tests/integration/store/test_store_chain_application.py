@@ -18,11 +18,11 @@ from adapters.store.chain import ChainHead, chained_recorder_env
 from adapters.store.chained_postgres import ChainedPostgresProcessRecorder
 from adapters.store.chained_sqlite import ChainedSQLiteProcessRecorder
 from adapters.store.checkpoint import InvalidCheckpoint, sign_checkpoint, verify_checkpoint
+from adapters.store.settings import postgres_env
 from adapters.store.verify import chain_head, verify_store
 from tests.integration.store.store_chain_support import (
     create_schema,
     drop_schema,
-    postgres_env,
     postgres_url,
 )
 
