@@ -159,17 +159,13 @@ class AgencyApplication(StoredApplication):
         return person_ref
 
     def give_consent(self, person_ref: str, command: GiveConsent) -> Accepted:
-        consent_id = command.consent_id or str(uuid4())
-        return self.run(person_ref, command, Involvement.give_consent,
-                        new_ids={"consent_id": consent_id})
+        return self.run(person_ref, command, Involvement.give_consent, new_id="consent_id")
 
     def withdraw_consent(self, person_ref: str, consent_id: str, command: Command) -> Accepted:
         return self.run(person_ref, command, Involvement.withdraw_consent, consent_id=consent_id)
 
     def request_hand_off(self, person_ref: str, command: RequestHandOff) -> Accepted:
-        hand_off_id = command.hand_off_id or str(uuid4())
-        return self.run(person_ref, command, Involvement.request_hand_off,
-                        new_ids={"hand_off_id": hand_off_id})
+        return self.run(person_ref, command, Involvement.request_hand_off, new_id="hand_off_id")
 
     def accept_hand_off(self, person_ref: str, hand_off_id: str, command: Command) -> Accepted:
         return self.run(person_ref, command, Involvement.accept_hand_off,
@@ -220,18 +216,20 @@ class AgencyApplication(StoredApplication):
         command: Command,
         method: AggregateCommand,
         *,
-        new_ids: Mapping[str, str] | None = None,
+        new_id: str | None = None,
         create: bool = False,
         **path: str,
     ) -> Accepted:
         """Call ``method`` with the body's fields, the path's ids and the times; save.
 
-        ``new_ids`` are ids chosen here when the body left them out, answered in
-        ``Accepted.ids``; ``create`` opens the person's record when it is new.
+        ``new_id`` names the id of what the command creates: the body's, or one chosen
+        here when the body left it out; answered in ``Accepted.ids``. ``create`` opens
+        the person's record when it is new.
         """
         recorded_at = self.clock()
         effective_at = effective_time(command, recorded_at)
-        arguments = command_arguments(command) | path | dict(new_ids or {})
+        new_ids = {new_id: getattr(command, new_id) or str(uuid4())} if new_id else {}
+        arguments = command_arguments(command) | path | new_ids
 
         aggregate = self.execute(
             person_ref,
@@ -241,7 +239,7 @@ class AgencyApplication(StoredApplication):
             create=(lambda: self.open_involvement(person_ref, effective_at, recorded_at))
             if create else None,
         )
-        return self.accepted(person_ref, aggregate.version, **(new_ids or {}))
+        return self.accepted(person_ref, aggregate.version, **new_ids)
 
     def accepted(self, person_ref: str, version: int, **ids: str) -> Accepted:
         """The answer to a command just saved in this thread, with its position: the id
