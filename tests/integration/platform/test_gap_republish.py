@@ -32,6 +32,7 @@ from services.coordination.gaps import REFILL_POLL_SECONDS
 from services.coordination.service import create_app
 from services.kommun.application import KommunApplication
 from services.settings import Settings
+from tests.waiting import eventually
 
 
 class LosingSome:
@@ -61,6 +62,12 @@ class Scene(msgspec.Struct, kw_only=True):
         response = await self.http.get(f"/cases/{self.person_ref}")
         return int(response.json()["facts"]) if response.status_code == 200 else 0
 
+    async def until_facts(self, wanted: int, *, within: float = 10) -> None:
+        async def reached() -> bool:
+            return await self.facts() == wanted
+
+        await eventually(reached, within=within, what=f"{wanted} facts in the case")
+
 
 @asynccontextmanager
 async def lost_on_the_way(
@@ -82,8 +89,14 @@ async def lost_on_the_way(
                 while await lossy.relay_once():
                     pass
                 try:
-                    yield Scene(kommun=kommun, person_ref=person_ref, http=http,
-                                client=client, js=js, clock=clock)
+                    yield Scene(
+                        kommun=kommun,
+                        person_ref=person_ref,
+                        http=http,
+                        client=client,
+                        js=js,
+                        clock=clock,
+                    )
                 finally:
                     await client.close()
     finally:
@@ -94,13 +107,13 @@ async def test_a_reported_gap_is_closed_by_republishing_from_the_agency_store(
     tmp_path: Path,
 ) -> None:
     async with lost_on_the_way(tmp_path, interventions=2, lost=[3]) as scene:
-        await _until(scene.facts, 2)
+        await scene.until_facts(2)
         scene.clock[0] += timedelta(minutes=5)
         gaps = (await scene.http.get("/ops/gaps")).json()
 
         outbox = agency_outbox(scene.kommun, scene.js)
         republished = await outbox.republish(gaps[0]["from"], gaps[0]["to"])
-        await _until(scene.facts, 3)
+        await scene.until_facts(3)
         after = (await scene.http.get("/ops/gaps")).json()
 
     assert gaps == [{"producer": "urn:samlad:kommun", "from": 3, "to": 3, "seen_after": 4}]
@@ -114,12 +127,13 @@ async def test_a_lost_run_is_asked_for_and_republished_without_an_operator(
     async with lost_on_the_way(tmp_path, interventions=4, lost=[3, 4]) as scene:
         # What the kommun service runs beside its relay.
         stop = asyncio.Event()
-        serving = asyncio.create_task(answer_republish(
-            scene.client, "kommun", agency_outbox(scene.kommun, scene.js), stop))
+        serving = asyncio.create_task(
+            answer_republish(scene.client, "kommun", agency_outbox(scene.kommun, scene.js), stop)
+        )
         try:
-            await _until(scene.facts, 3, within=10)
+            await scene.until_facts(3)
             scene.clock[0] += timedelta(minutes=5)  # the gap outlasts its grace
-            await _until(scene.facts, 5, within=REFILL_POLL_SECONDS * 3 + 10)
+            await scene.until_facts(5, within=REFILL_POLL_SECONDS * 3 + 10)
             after = (await scene.http.get("/ops/gaps")).json()
         finally:
             stop.set()
@@ -135,18 +149,20 @@ def _kommun_with_one_person(
     kommun = open_application(KommunApplication, StoreSettings(data_dir=tmp_path), "kommun")
     person_ref = new_person_ref()
     participant = Participant(person_ref=person_ref, effective_at=now, recorded_at=now)
-    participant.enrol(kommun="Falun", gender=Gender.MAN, birth_year=1980, target_groups=[],
-                      effective_at=now, recorded_at=now)
+    participant.enrol(
+        kommun="Falun",
+        gender=Gender.MAN,
+        birth_year=1980,
+        target_groups=[],
+        effective_at=now,
+        recorded_at=now,
+    )
     for n in range(1, interventions + 1):
-        participant.start_intervention(intervention_id=f"i{n}",
-                                       intervention_type=InterventionType.WORK_PLACEMENT,
-                                       effective_at=now, recorded_at=now)
+        participant.start_intervention(
+            intervention_id=f"i{n}",
+            intervention_type=InterventionType.WORK_PLACEMENT,
+            effective_at=now,
+            recorded_at=now,
+        )
     kommun.save(participant)
     return kommun, person_ref
-
-
-async def _until(probe: Any, wanted: int, *, within: float = 10) -> None:
-    deadline = asyncio.get_running_loop().time() + within
-    while await probe() != wanted:
-        assert asyncio.get_running_loop().time() < deadline, f"never reached {wanted}"
-        await asyncio.sleep(0.05)

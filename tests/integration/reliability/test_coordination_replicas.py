@@ -34,8 +34,9 @@ from contracts.subjects import subject_for
 from services.coordination.application import CoordinationApplication
 from services.coordination.service import open_coordination
 from services.settings import Settings
+from tests.waiting import eventually
 
-from .support import ServiceProcess, eventually
+from .support import ServiceProcess
 
 LEASE_TTL = 3.0
 PERSONS = 16

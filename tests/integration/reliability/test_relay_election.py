@@ -30,8 +30,7 @@ from services.agency.service import agency_outbox
 from services.cli.serve import provision
 from services.kommun.application import KommunApplication
 from services.kommun.workload import save_enrolled_persons
-
-from .support import eventually
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.slow
 
