@@ -22,7 +22,7 @@ from contracts.coordination import AlertRaised, AlertResolved
 from contracts.envelope import Received, decode_message, encode_structured
 from contracts.registry import REGISTRY
 from contracts.subjects import subject_for
-from services.coordination.service import create_app
+from services.coordination.service import DEADLINE_POLL_SECONDS, create_app
 from services.settings import Settings
 from tests.waiting import eventually
 
@@ -54,9 +54,11 @@ def _open_alerts(client: AsyncTestClient[Any], headers: dict[str, str]):  # type
     return probe
 
 
-async def test_an_unanswered_hand_off_raises_its_alert_within_a_second_of_falling_due(
+async def test_an_unanswered_hand_off_raises_its_alert_once_it_falls_due(
     tmp_path: Path,
 ) -> None:
+    # "Within a second" is the reviewer's poll, a setting; the test waits, never times.
+    assert DEADLINE_POLL_SECONDS < 1
     clock = [START]
     async with running_nats(tmp_path) as nats:
         settings = Settings(data_dir=tmp_path, nats_url=nats.url, log_json=False)
@@ -64,11 +66,11 @@ async def test_an_unanswered_hand_off_raises_its_alert_within_a_second_of_fallin
         async with AsyncTestClient(create_app(settings, clock=lambda: clock[0])) as client:
             person_ref = new_person_ref()
             await _publish(nats.settings, "kommun", _hand_off(person_ref, START))
-            assert await eventually(lambda: _case_facts(client, headers, person_ref), within=5)
+            assert await eventually(lambda: _case_facts(client, headers, person_ref))
             assert await _open_alerts(client, headers)() == []
 
             clock[0] = START + timedelta(days=5, seconds=1)  # the answer is now overdue
-            alerts = await eventually(_open_alerts(client, headers), within=1.0)
+            alerts = await eventually(_open_alerts(client, headers), what="the alert")
 
     assert [a["rule"] for a in alerts] == ["hand_off_unanswered"]
 
@@ -83,11 +85,11 @@ async def test_a_deadline_that_fell_due_while_the_service_was_down_fires_at_star
         person_ref = new_person_ref()
         async with AsyncTestClient(create_app(settings, clock=lambda: clock[0])) as client:
             await _publish(nats.settings, "kommun", _hand_off(person_ref, START))
-            assert await eventually(lambda: _case_facts(client, headers, person_ref), within=5)
+            assert await eventually(lambda: _case_facts(client, headers, person_ref))
 
         clock[0] = START + timedelta(days=30)  # down for a month
         async with AsyncTestClient(create_app(settings, clock=lambda: clock[0])) as client:
-            alerts = await eventually(_open_alerts(client, headers), within=1.0)
+            alerts = await eventually(_open_alerts(client, headers), what="the alert")
 
     assert [a["rule"] for a in alerts] == ["hand_off_unanswered"]
 
