@@ -66,19 +66,17 @@ def pg_env() -> Iterator[dict[str, str]]:
     drop_schema(url, schema)
 
 
-def test_a_sqlite_application_records_through_the_chain(sqlite_env: dict[str, str]) -> None:
-    app = Notes(env=sqlite_env)
-    assert isinstance(app.recorder, ChainedSQLiteProcessRecorder)
-    app.write(5)
-    report = verify_store(app.recorder)
-    assert report.ok and report.events_verified == 10
-    app.close()
-
-
-@pytest.mark.postgres
-def test_a_postgres_application_records_through_the_chain(pg_env: dict[str, str]) -> None:
-    app = Notes(env=pg_env)
-    assert isinstance(app.recorder, ChainedPostgresProcessRecorder)
+@pytest.mark.parametrize(("env", "recorder"), [
+    ("sqlite_env", ChainedSQLiteProcessRecorder),
+    pytest.param("pg_env", ChainedPostgresProcessRecorder, marks=pytest.mark.postgres),
+])
+def test_an_application_records_through_the_chain(
+    env: str,
+    recorder: type[ChainedSQLiteProcessRecorder | ChainedPostgresProcessRecorder],
+    request: pytest.FixtureRequest,
+) -> None:
+    app = Notes(env=request.getfixturevalue(env))
+    assert isinstance(app.recorder, recorder)
     app.write(5)
     report = verify_store(app.recorder)
     assert report.ok and report.events_verified == 10
