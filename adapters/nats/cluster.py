@@ -11,14 +11,18 @@ from pathlib import Path
 from typing import Self
 
 import msgspec
+import structlog
 
 from adapters.nats.config import ClusterNode, render_accounts, render_node
 from adapters.nats.credentials import ensure_credentials
-from adapters.nats.server import EmbeddedNatsServer, free_port
+from adapters.nats.server import EmbeddedNatsServer, NatsServerError, free_port
 from adapters.nats.settings import NatsSettings
 from adapters.nats.tls import TlsFiles, ensure_tls
 
+log = structlog.get_logger(__name__)
+
 NODE_NAMES = ("n1", "n2", "n3")
+START_ATTEMPTS = 3
 HOST = "127.0.0.1"
 
 
@@ -88,9 +92,13 @@ class NatsCluster:
     def __init__(self, settings: NatsSettings) -> None:
         self.settings = msgspec.structs.replace(settings, replicas=3)
         self.tls = ensure_tls(self.settings.server_dir / "tls")
+        self.nodes = self._placed()
+
+    def _placed(self) -> list[ClusterMember]:
+        """Three nodes on free ports, each routing to all."""
         ports = {name: NodePorts.free() for name in NODE_NAMES}
         peers = [f"{HOST}:{p.route}" for p in ports.values()]
-        self.nodes = [
+        return [
             ClusterMember(self.settings, name=name, ports=ports[name], peers=peers, tls=self.tls)
             for name in NODE_NAMES
         ]
@@ -109,6 +117,20 @@ class NatsCluster:
         return node
 
     def start(self) -> None:
+        # A free port can be taken between probing and binding (a busy machine): place
+        # the nodes anew and try again, as a lone server does.
+        for attempt in range(1, START_ATTEMPTS + 1):
+            try:
+                self._start_once()
+                return
+            except NatsServerError:
+                self.stop()
+                if attempt == START_ATTEMPTS:
+                    raise
+                log.warning("nats_cluster_start_retried", attempt=attempt)
+                self.nodes = self._placed()
+
+    def _start_once(self) -> None:
         # All three first: a node waits for its peers to form the cluster.
         for node in self.nodes:
             node.spawn(node.ports.client, node.ports.monitor)
