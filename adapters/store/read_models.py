@@ -62,6 +62,8 @@ class ReadModelRecorder:
         """Statements are written with ``?``; psycopg wants ``%s``."""
         return statement.replace("?", "%s") if self._is_postgres else statement
 
+    # A mixin: ``super()`` is the SQLite or PostgreSQL recorder after it in the MRO, which
+    # mypy cannot see from here (eventsourcing's abstract bases would trip safe-super).
     def create_table(self) -> None:
         super().create_table()  # type: ignore[misc]
         with self.datastore.transaction(commit=True) as cursor:
