@@ -11,6 +11,7 @@ import base64
 import hashlib
 import hmac
 import re
+import secrets
 from datetime import date
 from pathlib import Path
 
@@ -64,6 +65,11 @@ def luhn_check_digit(nine_digits: str) -> int:
         value = int(char) * (2 if index % 2 == 0 else 1)
         total += value - 9 if value > 9 else value
     return (10 - total % 10) % 10
+
+
+def new_person_ref() -> str:
+    """A fresh reference in the shape the pseudonymiser produces (synthetic persons)."""
+    return "p" + base64.b32encode(secrets.token_bytes(20)).decode().lower()[:26]
 
 
 class Pseudonymiser:

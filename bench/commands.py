@@ -41,7 +41,7 @@ import psycopg
 from litestar import Litestar, post
 
 from adapters.auth.principal import Role
-from adapters.auth.testing import auth_headers
+from adapters.auth.tokens import auth_headers
 from adapters.nats.server import free_port
 from adapters.store.testing import DEFAULT_POSTGRES_URL
 from adapters.telemetry.logging import configure_logging

@@ -17,9 +17,10 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from adapters.nats.testing import new_person_ref
+from adapters.pseudonym import new_person_ref
 from domain.agencies import Agency
 from domain.case.facts import HandOffRequested
+from services.coordination.application import CoordinationApplication
 from services.coordination.read_model import DEADLINES, instant
 from services.coordination.service import open_coordination
 from services.settings import Settings
@@ -29,16 +30,16 @@ DUE = 10
 TICKS = 50
 
 
-def _fill(app, size: int) -> None:  # type: ignore[no-untyped-def]
+def _fill(app: CoordinationApplication, size: int) -> None:
     far = instant(NOW + timedelta(days=400))
     rows = [(f"00000000-0000-0000-0000-{n:012d}", far) for n in range(size)]
-    with app.process_recorder.datastore.transaction(commit=True) as cursor:
+    with app.read_models.datastore.transaction(commit=True) as cursor:
         cursor.executemany(
             f"INSERT INTO {DEADLINES.name} (case_id, due_at) VALUES (?, ?)", rows
         )
 
 
-def _overdue_cases(app) -> None:  # type: ignore[no-untyped-def]
+def _overdue_cases(app: CoordinationApplication) -> None:
     facts = []
     for n in range(DUE):
         at = NOW - timedelta(days=30)

@@ -91,7 +91,7 @@ def save_rate(settings: Settings, persons: int, per_person: int) -> float:
 
 
 def applied_facts(app: CoordinationApplication) -> int:
-    rows = app.process_recorder.query(  # type: ignore[attr-defined]
+    rows = app.read_models.query(
         "SELECT COALESCE(SUM(facts), 0) AS n FROM {case_index}"
     )
     return int(rows[0]["n"])

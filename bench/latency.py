@@ -35,7 +35,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from adapters.auth.principal import Role
-from adapters.auth.testing import auth_headers
+from adapters.auth.tokens import auth_headers
 from adapters.nats.connection import connect
 from adapters.nats.names import EVENTS_STREAM, alerts_consumer
 from adapters.telemetry.logging import configure_logging

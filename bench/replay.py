@@ -19,7 +19,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from adapters.nats.testing import new_person_ref
+from adapters.pseudonym import new_person_ref
 from adapters.store.application import open_application
 from adapters.store.settings import StoreSettings
 from domain.agencies import Agency

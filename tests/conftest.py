@@ -8,6 +8,15 @@ import psycopg
 import pytest
 
 from adapters.store.testing import TIERS, opted_out, postgres_url_or_skip
+from adapters.telemetry.logging import configure_logging
+
+
+@pytest.fixture(autouse=True, scope="session")
+def logs_to_stderr() -> None:
+    """Logs go to stderr, as the services send them, from the start: structlog's default
+    prints to stdout, where a client some test left reconnecting would write into the
+    CLI's ``--json`` output another test reads."""
+    configure_logging("INFO", json=False)
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Tokens for tests and scripts that drive the APIs of one data dir.
+"""Tokens for tests that drive the APIs of one data dir (``adapters.auth.tokens``).
 
     client.headers.update(auth_headers(settings, "kommun"))            # a handläggare
     auth_headers(settings, None, "person", person_ref=ref)              # the person
@@ -7,29 +7,6 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-from typing import Protocol
+from adapters.auth.tokens import auth_headers
 
-from adapters.auth.principal import Role
-from adapters.auth.tokens import issue_token, load_signing_key
-
-
-class HasDataDir(Protocol):
-    @property
-    def data_dir(self) -> Path: ...
-
-
-def auth_headers(
-    settings: HasDataDir, agency: str | None, role: str | Role = Role.CASE_WORKER,
-    *, subject: str | None = None, person_ref: str | None = None,
-) -> dict[str, str]:
-    """An ``Authorization`` header signed with the key the services of ``settings`` use.
-
-    ``person_ref`` with role ``person``: the participant's own token.
-    """
-    key = load_signing_key(settings.data_dir, os.environ)
-    token = issue_token(key, agency=agency, role=role, person_ref=person_ref,
-                        subject=subject or f"test-{agency or person_ref or 'forbund'}-"
-                        f"{Role(role)}")
-    return {"Authorization": f"Bearer {token}"}
+__all__ = ["auth_headers"]

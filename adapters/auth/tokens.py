@@ -11,6 +11,7 @@ default, the public half of the data dir's key. ``samlad token issue`` signs.
 from __future__ import annotations
 
 import base64
+import os
 import re
 import uuid
 from collections.abc import Mapping
@@ -184,3 +185,19 @@ def _check(
             raise error("a person token names the person's own person_ref")
     elif person_ref is not None:
         raise error(f"only a person token names a person_ref, not a {role}")
+
+
+def auth_headers(
+    settings: HasDataDir, agency: str | None, role: str | Role = Role.CASE_WORKER,
+    *, subject: str | None = None, person_ref: str | None = None,
+) -> dict[str, str]:
+    """An ``Authorization`` header signed with the key the services of ``settings`` use.
+
+    For whatever drives the APIs of one data dir from outside: the demo loader, scripts,
+    benchmarks and tests. ``person_ref`` with role ``person``: the participant's own token.
+    """
+    key = load_signing_key(settings.data_dir, os.environ)
+    token = issue_token(key, agency=agency, role=role, person_ref=person_ref,
+                        subject=subject or f"test-{agency or person_ref or 'forbund'}-"
+                        f"{Role(role)}")
+    return {"Authorization": f"Bearer {token}"}

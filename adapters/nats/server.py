@@ -213,6 +213,12 @@ class EmbeddedNatsServer:
         if self._process is not None and self._process.poll() is None:
             self._process.send_signal(signal.SIGTERM)
 
+    def kill(self) -> None:
+        """SIGKILL, as a crash: nothing flushed; ``start`` brings it back on its ports."""
+        if self._process is not None and self._process.poll() is None:
+            self._process.send_signal(signal.SIGKILL)
+            self._process.wait()
+
     def stop(self, timeout: float = STOP_TIMEOUT_SECONDS) -> None:
         process, self._process = self._process, None
         if process is None:

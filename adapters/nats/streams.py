@@ -24,8 +24,10 @@ from nats.js.api import (
 )
 from nats.js.errors import NotFoundError
 
+from adapters.nats.connection import connect
 from adapters.nats.lease import LEASE_BUCKET
 from adapters.nats.names import (
+    ADMIN,
     AGENCIES,
     AUDIT_STREAM,
     DEADLETTER_STREAM,
@@ -253,3 +255,14 @@ async def provision(
         if item.action != "unchanged":
             log.info("nats_provisioned", kind=item.kind, name=item.name, action=item.action)
     return done
+
+
+async def provision_streams(
+    settings: NatsSettings, *, ack_wait: float = ACK_WAIT_SECONDS
+) -> list[Provisioned]:
+    """``provision`` over a connection of its own, as the ``admin`` identity."""
+    client = await connect(settings, ADMIN)
+    try:
+        return await provision(client.jetstream(), settings, ack_wait=ack_wait)
+    finally:
+        await client.close()

@@ -5,8 +5,6 @@ Importable by any test suite; nothing here starts on import.
 
 from __future__ import annotations
 
-import base64
-import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -14,19 +12,22 @@ from pathlib import Path
 import msgspec
 from nats.aio.client import Client
 
-from adapters.nats.connection import connect
-from adapters.nats.names import ADMIN
 from adapters.nats.server import EmbeddedNatsServer
 from adapters.nats.settings import NatsSettings
-from adapters.nats.streams import ACK_WAIT_SECONDS, provision
+from adapters.nats.streams import ACK_WAIT_SECONDS, provision_streams
+from adapters.pseudonym import new_person_ref
+
+__all__ = [
+    "Connect",
+    "RunningNats",
+    "new_person_ref",
+    "provision_streams",
+    "running_nats",
+    "start_embedded_server",
+]
 
 # ``await connect_as(settings, "af")`` (optionally ``on_error=``): the tests' client factory.
 Connect = Callable[..., Awaitable[Client]]
-
-
-def new_person_ref() -> str:
-    """A fresh reference in the shape the pseudonymiser produces: p + 26 base32 chars."""
-    return "p" + base64.b32encode(secrets.token_bytes(20)).decode().lower()[:26]
 
 
 class RunningNats(msgspec.Struct, frozen=True):
@@ -46,19 +47,12 @@ def start_embedded_server(data_dir: Path, *, partitions: int = 4) -> EmbeddedNat
     return server
 
 
-async def provision_streams(
-    settings: NatsSettings, *, ack_wait: float = ACK_WAIT_SECONDS
-) -> None:
-    client = await connect(settings, ADMIN)
-    try:
-        await provision(client.jetstream(), settings, ack_wait=ack_wait)
-    finally:
-        await client.close()
-
-
 @asynccontextmanager
 async def running_nats(
-    data_dir: Path, *, partitions: int = 4, provisioned: bool = True,
+    data_dir: Path,
+    *,
+    partitions: int = 4,
+    provisioned: bool = True,
     ack_wait: float = ACK_WAIT_SECONDS,
 ) -> AsyncIterator[RunningNats]:
     """A started server (streams and consumers provisioned unless told otherwise).

@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from adapters.nats.publisher import OutgoingMessage
-from adapters.nats.testing import new_person_ref
 from adapters.outbox.translator import integration_event_id
+from adapters.pseudonym import new_person_ref
 from contracts import kommun
 from contracts.base import IntegrationEvent
 from contracts.envelope import encode_structured

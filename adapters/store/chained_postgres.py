@@ -1,10 +1,12 @@
 """PostgreSQL recorders that link every stored event into the hash chains (see ``chain``).
 
 Links go to a side table ``<events table>_chain`` in the transaction that inserts the
-events, right after the INSERT returns their notification ids. eventsourcing takes
-``LOCK TABLE <events> IN EXCLUSIVE MODE`` before that INSERT, so inserting transactions
-are serialised and commit in notification-id order; under READ COMMITTED (the pool's
-default) the chain head read after the lock is the latest committed one.
+events, right after eventsourcing's public ``insert_events`` returns their notification
+ids inside a joint transaction (``adapters.store.joinable``). eventsourcing takes
+``LOCK TABLE <events> IN EXCLUSIVE MODE`` before that INSERT (in a savepoint of the joint
+transaction; the lock is held to its commit), so inserting transactions are serialised
+and commit in notification-id order; under READ COMMITTED (the pool's default) the chain
+head read after the lock is the latest committed one.
 """
 
 from __future__ import annotations
@@ -13,12 +15,18 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from eventsourcing.persistence import ProgrammingError, StoredEvent
+from eventsourcing.persistence import (
+    InterfaceError,
+    OperationalError,
+    ProgrammingError,
+    StoredEvent,
+)
 from eventsourcing.postgres import (
     PostgresApplicationRecorder,
     PostgresDatastore,
     PostgresProcessRecorder,
 )
+from eventsourcing.utils import retry
 from psycopg import Cursor
 from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Composable, Identifier
@@ -32,6 +40,7 @@ from adapters.store.chain import (
     paged,
     stream_keys,
 )
+from adapters.store.joinable import joinable
 
 
 class PostgresChain(PostgresApplicationRecorder):
@@ -39,6 +48,7 @@ class PostgresChain(PostgresApplicationRecorder):
 
     def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)
+        self.joinable = joinable(datastore)
         if datastore.enable_db_functions:
             # The insert function bypasses the hooks the links are written from.
             msg = "chained recorders do not support POSTGRES_ENABLE_DB_FUNCTIONS"
@@ -89,12 +99,16 @@ class PostgresChain(PostgresApplicationRecorder):
             "ORDER BY e.notification_id"
         ).format(schema, chain, events, originator)
 
-    def _fetch_ids_after_insert_events(
-        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
+    # As eventsourcing's own ``insert_events``: a dropped connection is retried, now
+    # around the whole joint transaction.
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
-        notification_ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
-        if stored_events and notification_ids:
-            self._insert_links(curs, stored_events, notification_ids)
+        with self.joinable.joint_transaction() as curs:
+            notification_ids: Sequence[int] | None = super().insert_events(stored_events, **kwargs)
+            if stored_events and notification_ids:
+                self._insert_links(curs, stored_events, notification_ids)
         return notification_ids
 
     def _insert_links(

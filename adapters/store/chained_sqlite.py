@@ -1,8 +1,9 @@
 """SQLite recorders that link every stored event into the hash chains (see ``chain``).
 
 Links go to a side table ``<events table>_chain`` in the transaction that inserts the
-events, after them: the first INSERT takes SQLite's single write lock, so the store head
-read next is the latest and stays so until commit.
+events, after them: eventsourcing's public ``insert_events`` writes inside a joint
+transaction (``adapters.store.joinable``), whose first INSERT takes SQLite's single write
+lock, so the store head read next is the latest and stays so until commit.
 """
 
 from __future__ import annotations
@@ -12,7 +13,12 @@ from contextlib import contextmanager
 from typing import Any
 
 from eventsourcing.persistence import StoredEvent
-from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteProcessRecorder
+from eventsourcing.sqlite import (
+    SQLiteApplicationRecorder,
+    SQLiteCursor,
+    SQLiteDatastore,
+    SQLiteProcessRecorder,
+)
 
 from adapters.store.chain import (
     EMPTY_HEAD,
@@ -23,10 +29,15 @@ from adapters.store.chain import (
     paged,
     stream_keys,
 )
+from adapters.store.joinable import joinable
 
 
 class SQLiteChain(SQLiteApplicationRecorder):
     """Mixin: put before an eventsourcing SQLite application or process recorder."""
+
+    def __init__(self, datastore: SQLiteDatastore, **kwargs: Any) -> None:
+        super().__init__(datastore, **kwargs)
+        self.joinable = joinable(datastore)
 
     @property
     def chain_table_name(self) -> str:
@@ -46,12 +57,13 @@ class SQLiteChain(SQLiteApplicationRecorder):
             f"ON {chain} (originator_id, notification_id)",
         ]
 
-    def _insert_events(
-        self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
-        notification_ids = super()._insert_events(c, stored_events, **kwargs)
-        if stored_events and notification_ids:
-            self._insert_links(c, stored_events, notification_ids)
+        with self.joinable.joint_transaction() as c:
+            notification_ids = super().insert_events(stored_events, **kwargs)
+            if stored_events and notification_ids:
+                self._insert_links(c, stored_events, notification_ids)
         return notification_ids
 
     def _insert_links(

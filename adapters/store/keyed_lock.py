@@ -1,40 +1,56 @@
-"""One lock per key (e.g. per person), kept only while someone holds or waits for it."""
+"""One lock per key (a person, a case), kept only while someone holds or waits for it.
+
+A writer holds the locks of every key it changes, taken in key order, so two writers
+never wait on each other in a circle; writers on other keys never wait at all (an
+agency's commands on other persons, coordination's partitions on other cases).
+"""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Hashable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import Generic, TypeVar
+from uuid import UUID
+
+# Keys are ordered to take several locks without a cycle: one kind of key per table.
+K = TypeVar("K", str, UUID)
 
 
-class KeyedLock:
-    """``with locks.hold(key):`` serialises the threads that name the same key.
-
-    Threads with different keys never wait for each other. The table holds only keys in
-    use, so it stays as small as the number of concurrent callers.
-    """
+class KeyedLock(Generic[K]):
+    """``with locks.hold(keys):`` — nobody else holding one of ``keys`` runs meanwhile."""
 
     def __init__(self) -> None:
         self._guard = threading.Lock()
-        self._locks: dict[Hashable, tuple[threading.Lock, int]] = {}
+        self._locks: dict[K, tuple[threading.Lock, int]] = {}
 
     @contextmanager
-    def hold(self, key: Hashable) -> Iterator[None]:
+    def hold(self, keys: Iterable[K]) -> Iterator[None]:
+        ordered = sorted(set(keys))
         with self._guard:
-            lock, users = self._locks.get(key, (None, 0))
-            if lock is None:
-                lock = threading.Lock()
-            self._locks[key] = (lock, users + 1)
+            locks = []
+            for key in ordered:
+                lock, users = self._locks.get(key) or (threading.Lock(), 0)
+                self._locks[key] = (lock, users + 1)
+                locks.append(lock)
+        taken = 0
         try:
-            with lock:
-                yield
+            for lock in locks:
+                lock.acquire()
+                taken += 1
+            yield
         finally:
+            for lock in locks[:taken]:
+                lock.release()
             with self._guard:
-                lock, users = self._locks[key]
-                if users == 1:
-                    del self._locks[key]
-                else:
-                    self._locks[key] = (lock, users - 1)
+                for key in ordered:
+                    lock, users = self._locks[key]
+                    if users == 1:
+                        del self._locks[key]
+                    else:
+                        self._locks[key] = (lock, users - 1)
 
     def __len__(self) -> int:
-        return len(self._locks)
+        """How many keys are held or awaited now."""
+        with self._guard:
+            return len(self._locks)

@@ -1,10 +1,10 @@
 """Read models written in the same transaction as the events they derive from.
 
-eventsourcing passes the keyword arguments of ``EventStore.put()`` down to the recorder's
-``_insert_events``, its one subclass point inside the write transaction (ADR 0013, pinned
-by tests/integration/store/test_eventsourcing_seams.py); this mixin takes ``read_models``
-there and applies them with the same cursor, so a case's events, its list rows and the
-consumer position commit together.
+eventsourcing passes the keyword arguments of ``EventStore.put()`` to the recorder's public
+``insert_events``; this mixin takes ``read_models`` there and applies them in the joint
+transaction the events and the consumer position are written in (``adapters.store.joinable``,
+ADR 0013, pinned by tests/integration/store/test_eventsourcing_seams.py), so a case's
+events, its list rows and the consumer position commit together.
 Tables are declared by the service; the SQL is the subset SQLite and PostgreSQL share.
 """
 
@@ -14,6 +14,9 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 import msgspec
+from eventsourcing.persistence import StoredEvent
+
+from adapters.store.joinable import joint_transaction
 
 
 class Table(msgspec.Struct, frozen=True, kw_only=True):
@@ -39,7 +42,8 @@ Change = Upsert | Delete
 
 
 class ReadModelRecorder:
-    """Mixin before an eventsourcing process recorder (SQLite or PostgreSQL)."""
+    """Mixin before an eventsourcing process recorder (SQLite or PostgreSQL), after a chain
+    mixin (whose joint transaction, outermost, retries a dropped PostgreSQL connection)."""
 
     read_model_tables: ClassVar[Sequence[Table]] = ()
     datastore: Any
@@ -58,6 +62,8 @@ class ReadModelRecorder:
         """Statements are written with ``?``; psycopg wants ``%s``."""
         return statement.replace("?", "%s") if self._is_postgres else statement
 
+    # A mixin: ``super()`` is the SQLite or PostgreSQL recorder after it in the MRO, which
+    # mypy cannot see from here (eventsourcing's abstract bases would trip safe-super).
     def create_table(self) -> None:
         super().create_table()  # type: ignore[misc]
         with self.datastore.transaction(commit=True) as cursor:
@@ -74,11 +80,17 @@ class ReadModelRecorder:
                         f"ON {self.qualified(table.name)} ({', '.join(index)})"
                     )
 
-    def _insert_events(self, cursor: Any, stored_events: Any, **kwargs: Any) -> Any:
-        result = super()._insert_events(cursor, stored_events, **kwargs)  # type: ignore[misc]
-        for change in kwargs.get("read_models") or ():
-            self._apply(cursor, change)
-        return result
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        read_models: Sequence[Change] = kwargs.pop("read_models", None) or ()
+        with joint_transaction(self) as cursor:
+            notification_ids: Sequence[int] | None = super().insert_events(  # type: ignore[misc]
+                stored_events, **kwargs
+            )
+            for change in read_models:
+                self._apply(cursor, change)
+        return notification_ids
 
     def _apply(self, cursor: Any, change: Change) -> None:
         table = self._table(change.table)

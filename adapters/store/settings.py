@@ -8,6 +8,20 @@ from urllib.parse import urlsplit
 import msgspec
 
 
+def postgres_env(database_url: str, schema: str) -> dict[str, str]:
+    """eventsourcing's ``POSTGRES_*`` keys for ``database_url`` and ``schema``."""
+    parts = urlsplit(database_url)
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": parts.path.lstrip("/") or "postgres",
+        "POSTGRES_HOST": parts.hostname or "127.0.0.1",
+        "POSTGRES_PORT": str(parts.port or 5432),
+        "POSTGRES_USER": parts.username or "postgres",
+        "POSTGRES_PASSWORD": parts.password or "",
+        "POSTGRES_SCHEMA": schema,
+    }
+
+
 class StoreSettings(msgspec.Struct, frozen=True, kw_only=True):
     """``database_url`` (``SAMLAD_DATABASE_URL``) selects PostgreSQL; else SQLite files."""
 
@@ -35,16 +49,9 @@ class StoreSettings(msgspec.Struct, frozen=True, kw_only=True):
                 "SQLITE_LOCK_TIMEOUT": "10",
             }
         else:
-            parts = urlsplit(self.database_url)
-            env |= {
-                "PERSISTENCE_MODULE": "eventsourcing.postgres",
-                "POSTGRES_DBNAME": parts.path.lstrip("/") or "postgres",
-                "POSTGRES_HOST": parts.hostname or "127.0.0.1",
-                "POSTGRES_PORT": str(parts.port or 5432),
-                "POSTGRES_USER": parts.username or "postgres",
-                "POSTGRES_PASSWORD": parts.password or "",
-                # One schema per service keeps each agency's system of record apart.
-                "POSTGRES_SCHEMA": f"{self.namespace}{service}".replace("-", "_"),
+            # One schema per service keeps each agency's system of record apart.
+            schema = f"{self.namespace}{service}".replace("-", "_")
+            env |= postgres_env(self.database_url, schema) | {
                 "POSTGRES_POOL_SIZE": "5",
                 "POSTGRES_MAX_OVERFLOW": "10",
             }

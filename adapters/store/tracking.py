@@ -6,14 +6,15 @@ from collections.abc import Iterable
 
 from eventsourcing.persistence import ProcessRecorder, Tracking
 
+from adapters.store.joinable import joint_transaction
+
 
 def insert_trackings(recorder: ProcessRecorder, trackings: Iterable[Tracking]) -> None:
     """All of ``trackings`` or none: a crash cannot leave one position without the other.
 
-    eventsourcing's public ``insert_tracking`` commits one row per transaction; its SQLite
-    and PostgreSQL recorders share the private ``_insert_tracking(cursor, tracking)``
-    this builds on (pinned by tests/integration/platform/test_outbox_positions.py).
+    eventsourcing's public ``insert_tracking`` commits one row per transaction; inside a
+    joint transaction (``adapters.store.joinable``) each joins it instead.
     """
-    with recorder.datastore.transaction(commit=True) as cursor:  # type: ignore[attr-defined]
+    with joint_transaction(recorder):
         for tracking in trackings:
-            recorder._insert_tracking(cursor, tracking)  # type: ignore[attr-defined]
+            recorder.insert_tracking(tracking)

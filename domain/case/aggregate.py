@@ -12,6 +12,7 @@ case rebuilt from its events folds once, when its state is first asked for.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -48,6 +49,13 @@ class Case(Aggregate):
         self._alerts: dict[UUID, Alert] = {}
         self._fold: CaseFold | None = None
         self._conditions: Conditions | None = None
+
+    def restore(self, facts: Iterable[Fact], alerts: Iterable[Alert]) -> None:
+        """What a snapshot kept (``snapshot.py``), put back: no event, nothing derived."""
+        self._facts = {fact.event_id: fact for fact in facts}
+        self._alerts = {alert.alert_id: alert for alert in alerts}
+        self._fold = None
+        self._conditions = None
 
     # -- facts ------------------------------------------------------------------------
 

@@ -51,19 +51,24 @@ class CaseSnapshot(Snapshot):
         )
 
     def mutate(self, _: Any) -> Any:
+        """The case as its ``Opened`` event made it, then what the snapshot kept.
+
+        Only eventsourcing's public API: the created event's ``mutate``, and the
+        ``version`` and ``modified_on`` setters.
+        """
+        from domain.case.aggregate import Case  # here: aggregate.py imports this module
+
         image = msgspec.convert(self.state["case"], CaseImage)
-        case = super().mutate(None)
-        vars(case).clear()
-        vars(case).update(
-            _id=self.originator_id,
-            _version=self.originator_version,
-            _created_on=image.created_on,
-            _modified_on=image.modified_on,
-            _pending_events=[],
+        opened_class: Any = vars(Case)["Opened"]  # made by @event("Opened"): untyped
+        opened = opened_class(
+            originator_id=self.originator_id,
+            originator_version=1,
+            timestamp=image.created_on,
+            originator_topic=self.topic,
             person_ref=image.person_ref,
-            _facts={fact.event_id: fact for fact in image.facts},
-            _alerts={alert.alert_id: alert for alert in image.alerts},
-            _fold=None,
-            _conditions=None,
         )
+        case = opened.mutate(None)
+        case.restore(image.facts, image.alerts)
+        case.version = self.originator_version
+        case.modified_on = image.modified_on
         return case

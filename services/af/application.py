@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import ClassVar
-from uuid import uuid4
 
 from contracts import af
 from contracts.base import IntegrationEvent
@@ -43,17 +42,13 @@ class AfApplication(AgencyApplication):
 
     def make_referral(self, person_ref: str, command: MakeReferral) -> Accepted:
         """Anvisning to a programme."""
-        referral_id = command.referral_id or str(uuid4())
-        return self.run(person_ref, command, JobSeeker.make_referral,
-                        new_ids={"referral_id": referral_id})
+        return self.run(person_ref, command, JobSeeker.make_referral, new_id="referral_id")
 
     def end_referral(self, person_ref: str, referral_id: str, command: EndReferral) -> Accepted:
         return self.run(person_ref, command, JobSeeker.end_referral, referral_id=referral_id)
 
     def decide_subsidy(self, person_ref: str, command: DecideSubsidy) -> Accepted:
-        subsidy_id = command.subsidy_id or str(uuid4())
-        return self.run(person_ref, command, JobSeeker.decide_subsidy,
-                        new_ids={"subsidy_id": subsidy_id})
+        return self.run(person_ref, command, JobSeeker.decide_subsidy, new_id="subsidy_id")
 
     def start_employment(self, person_ref: str, command: StartEmployment) -> Accepted:
         return self.run(person_ref, command, JobSeeker.start_employment)

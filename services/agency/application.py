@@ -142,7 +142,7 @@ class AgencyApplication(StoredApplication):
         # Called after each save, from the saving thread (wakes the outbox relay).
         self.on_saved = on_saved
         # Commands on one person take turns: the second sees the first's result.
-        self._turns = KeyedLock()
+        self._turns: KeyedLock[str] = KeyedLock()
 
     @classmethod
     def aggregate_classes(cls) -> tuple[type[Aggregate], ...]:
@@ -203,9 +203,8 @@ class AgencyApplication(StoredApplication):
         self, person_ref: str, command: GiveConsent, recorded_by: str = RecordedBy.AGENCY
     ) -> Accepted:
         """``recorded_by`` "person": the person gave it on their own page (ADR 0019)."""
-        consent_id = command.consent_id or str(uuid4())
-        return self.run(person_ref, command, Involvement.give_consent,
-                        new_ids={"consent_id": consent_id}, recorded_by=recorded_by)
+        return self.run(person_ref, command, Involvement.give_consent, new_id="consent_id",
+                        recorded_by=recorded_by)
 
     def withdraw_consent(
         self, person_ref: str, consent_id: str, command: Command,
@@ -215,9 +214,7 @@ class AgencyApplication(StoredApplication):
                         recorded_by=recorded_by)
 
     def request_hand_off(self, person_ref: str, command: RequestHandOff) -> Accepted:
-        hand_off_id = command.hand_off_id or str(uuid4())
-        return self.run(person_ref, command, Involvement.request_hand_off,
-                        new_ids={"hand_off_id": hand_off_id})
+        return self.run(person_ref, command, Involvement.request_hand_off, new_id="hand_off_id")
 
     def accept_hand_off(self, person_ref: str, hand_off_id: str, command: Command) -> Accepted:
         return self.run(person_ref, command, Involvement.accept_hand_off,
@@ -285,18 +282,20 @@ class AgencyApplication(StoredApplication):
         command: Command,
         method: AggregateCommand,
         *,
-        new_ids: Mapping[str, str] | None = None,
+        new_id: str | None = None,
         create: bool = False,
         **path: str,
     ) -> Accepted:
         """Call ``method`` with the body's fields, the path's ids and the times; save.
 
-        ``new_ids`` are ids chosen here when the body left them out, answered in
-        ``Accepted.ids``; ``create`` opens the person's record when it is new.
+        ``new_id`` names the id of what the command creates: the body's, or one chosen
+        here when the body left it out; answered in ``Accepted.ids``. ``create`` opens
+        the person's record when it is new.
         """
         recorded_at = self.clock()
         effective_at = effective_time(command, recorded_at)
-        arguments = command_arguments(command) | path | dict(new_ids or {})
+        new_ids = {new_id: getattr(command, new_id) or str(uuid4())} if new_id else {}
+        arguments = command_arguments(command) | path | new_ids
 
         aggregate = self.execute(
             person_ref,
@@ -306,7 +305,7 @@ class AgencyApplication(StoredApplication):
             create=(lambda: self.open_involvement(person_ref, effective_at, recorded_at))
             if create else None,
         )
-        return self.accepted(person_ref, aggregate.version, **(new_ids or {}))
+        return self.accepted(person_ref, aggregate.version, **new_ids)
 
     def run_offering(
         self, offering_id: str, command: Command, method: Callable[..., object], *,
@@ -364,7 +363,7 @@ class AgencyApplication(StoredApplication):
     ) -> Changed:
         """Run ``command`` on ``load(key)`` and save, in turn with other commands on the
         same key (a person_ref or an offering id, which never look alike); retry races."""
-        with self._turns.hold(key):
+        with self._turns.hold([key]):
             for attempt in range(1, SAVE_ATTEMPTS + 1):
                 try:
                     aggregate = load(key)

@@ -69,17 +69,13 @@ def _print(value: Any) -> None:
 def replay(args: argparse.Namespace, settings: Settings) -> int:
     from services.audit.progress import Progress
     from services.audit.replay import replay_store, replay_stream
-    from services.audit.stores import StoreMissing, open_store
+    from services.audit.stores import open_store
 
     if args.stream:
         result = asyncio.run(replay_stream(settings.nats, progress=Progress("SAMLAD_EVENTS",
                                                                              None)))
     else:
-        try:
-            app = open_store(settings, args.service)
-        except StoreMissing as error:
-            print(f"samlad audit replay: {error}", file=sys.stderr)
-            return 1
+        app = open_store(settings, args.service)
         try:
             total = app.recorder.max_notification_id() or 0
             result = replay_store(app, source=args.service,
@@ -100,15 +96,11 @@ def rebuild(args: argparse.Namespace, settings: Settings) -> int:
     from adapters.store.application import open_application
     from adapters.store.settings import StoreSettings
     from services.audit.rebuild import rebuild_and_diff
-    from services.audit.stores import StoreMissing, open_store
+    from services.audit.stores import open_store
     from services.coordination.application import CoordinationApplication
     from services.coordination.recorders import recorder_env
 
-    try:
-        live = open_store(settings, "coordination")
-    except StoreMissing as error:
-        print(f"samlad audit rebuild: {error}", file=sys.stderr)
-        return 1
+    live = open_store(settings, "coordination")
     with tempfile.TemporaryDirectory(prefix="samlad-rebuild-") as tmp:
         into = args.into or Path(tmp)
         if (into / "coordination.sqlite").exists():
@@ -205,17 +197,13 @@ def checkpoint(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def as_of(args: argparse.Namespace, settings: Settings) -> int:
-    from services.audit.stores import StoreMissing, open_store
+    from services.audit.stores import open_store
     from services.coordination.as_of import case_as_of
 
     if args.at.utcoffset() is None:
         print("samlad audit as-of: --at needs a time zone", file=sys.stderr)
         return 2
-    try:
-        app = open_store(settings, "coordination")
-    except StoreMissing as error:
-        print(f"samlad audit as-of: {error}", file=sys.stderr)
-        return 1
+    app = open_store(settings, "coordination")
     try:
         view = case_as_of(app, args.person_ref, args.at)
     finally:

@@ -114,6 +114,18 @@ def _provision(args: argparse.Namespace) -> int:
     return 0
 
 
+def _module_command(args: argparse.Namespace) -> int:
+    from services.audit.stores import StoreMissing
+
+    module = importlib.import_module(f"services.cli.{args.command}")
+    try:
+        return int(module.run(args, _settings(args)))
+    except StoreMissing as error:  # the one answer to a data dir without that store
+        words = [args.command, getattr(args, f"{args.command}_command", None)]
+        print(f"samlad {' '.join(w for w in words if w)}: {error}", file=sys.stderr)
+        return 1
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from adapters.telemetry.logging import configure_logging
@@ -133,8 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "provision":
         return _provision(args)
     if args.command in MODULE_COMMANDS:
-        module = importlib.import_module(f"services.cli.{args.command}")
-        return int(module.run(args, _settings(args)))
+        return _module_command(args)
     if args.command == "contracts":
         from contracts.schema import DEFAULT_NATS_URL, export
 

@@ -18,14 +18,10 @@ def add_parser(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    from services.audit.stores import StoreMissing, open_store
+    from services.audit.stores import open_store
     from services.coordination.indicators import get_indicators, to_csv, to_json
 
-    try:
-        app = open_store(settings, "coordination")
-    except StoreMissing as error:
-        print(f"samlad report: {error}", file=sys.stderr)
-        return 1
+    app = open_store(settings, "coordination")
     try:
         indicators = get_indicators(app.process_recorder)
     finally:

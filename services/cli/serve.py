@@ -6,16 +6,18 @@ import asyncio
 import importlib
 import signal
 import time
+from collections.abc import Callable
 from contextlib import ExitStack
 
 import msgspec
 import structlog
 import uvicorn
+from litestar import Litestar
 
 from adapters.nats.connection import NatsConnectError
 from adapters.nats.server import EmbeddedNatsServer
 from adapters.nats.settings import NatsSettings
-from adapters.nats.testing import provision_streams
+from adapters.nats.streams import provision_streams
 from services.settings import Settings
 
 log = structlog.get_logger(__name__)
@@ -29,9 +31,11 @@ APP_FACTORIES = {
 }
 
 
-def load_factory(service: str):  # type: ignore[no-untyped-def]
+def load_factory(service: str) -> Callable[[Settings], Litestar]:
+    """The service's ``create_app``, imported only when that service is served."""
     module, _, name = APP_FACTORIES[service].partition(":")
-    return getattr(importlib.import_module(module), name)
+    factory: Callable[[Settings], Litestar] = getattr(importlib.import_module(module), name)
+    return factory
 
 
 def provision(settings: NatsSettings, *, patience: float = 0.0) -> None:

@@ -2,7 +2,7 @@
 
 A batch of facts is folded into its cases, the cases are reviewed against the gap
 rules, and everything (case events, alert events, read models, consumer position)
-commits in one transaction. Writes are serialised per case (case_locks.py): a case is
+commits in one transaction. Writes are serialised per case (adapters/store/keyed_lock.py): a case is
 never changed from two places at once, while partitions, whose cases are disjoint,
 proceed in parallel and the deadline reviewer waits only for the cases it reviews.
 
@@ -25,6 +25,7 @@ from eventsourcing.application import AggregateNotFoundError, Repository
 from eventsourcing.persistence import RecordConflictError, Tracking
 
 from adapters.store.application import StoredApplication
+from adapters.store.keyed_lock import KeyedLock
 from adapters.store.read_models import Change, ReadModelRecorder, Upsert
 from domain.case.aggregate import Case
 from domain.case.contradictions import PAIRED, ContradictingFact, contradiction
@@ -38,7 +39,6 @@ from domain.case.policy_log import (
     in_force,
 )
 from services.coordination.case_cache import CACHED_CASES, CaseCache
-from services.coordination.case_locks import CaseLocks
 from services.coordination.read_model import (
     DEADLINES,
     changes_for,
@@ -70,7 +70,7 @@ class CoordinationApplication(StoredApplication):
         self.policy = self.fallback_policy
         self._policy_read_at: float | None = None
         self._policy_change = threading.Lock()
-        self.case_locks = CaseLocks()
+        self.case_locks: KeyedLock[UUID] = KeyedLock()
         self.cases = CaseCache(cached_cases)
         # Called after each commit (from the committing thread): wakes the alert outbox
         # and the live views. One hook per owner, by name: a restarted worker registering
@@ -152,7 +152,7 @@ class CoordinationApplication(StoredApplication):
             log = self.policy_log() or PolicyLog()
             version = log.change(thresholds, changed_at=now, changed_by=changed_by,
                                  reason=reason)
-            rows = self.process_recorder.query(  # type: ignore[attr-defined]
+            rows = self.read_models.query(
                 "SELECT case_id FROM {case_index} WHERE exited IS NULL", [])
             requeued: list[Change] = [
                 Upsert(DEADLINES.name, {"case_id": row["case_id"], "due_at": instant(now)})
@@ -224,7 +224,7 @@ class CoordinationApplication(StoredApplication):
 
     def review_due(self, now: datetime, limit: int = 500) -> int:
         """Review the cases whose next deadline has come; returns how many."""
-        rows = self.process_recorder.query(  # type: ignore[attr-defined]
+        rows = self.read_models.query(
             "SELECT case_id FROM {deadline_index} WHERE due_at <= ? ORDER BY due_at LIMIT ?",
             (instant(now), limit),
         )
@@ -249,7 +249,7 @@ class CoordinationApplication(StoredApplication):
 
     def applied_at(self) -> dict[str, str]:
         """Per producer, when this store last applied one of its events (how stale)."""
-        rows = self.process_recorder.query(  # type: ignore[attr-defined]
+        rows = self.read_models.query(
             "SELECT producer, MAX(seen_at) AS seen_at FROM {producer_positions} "
             "GROUP BY producer", [],
         )
@@ -257,7 +257,7 @@ class CoordinationApplication(StoredApplication):
 
     def applied_by_partition(self) -> dict[str, str]:
         """Per partition consumer, when it last committed (a few rows: one a partition)."""
-        rows = self.process_recorder.query(  # type: ignore[attr-defined]
+        rows = self.read_models.query(
             "SELECT consumer, applied_at FROM {partition_applied}", [],
         )
         return {row["consumer"]: row["applied_at"] for row in rows}
@@ -268,7 +268,7 @@ class CoordinationApplication(StoredApplication):
         Each run is ``first``..``last``: from just after the last position seen below the
         missing ``previous`` (or 1) up to it; republishing that range closes the gap.
         """
-        rows = self.process_recorder.query(  # type: ignore[attr-defined]
+        rows = self.read_models.query(
             "SELECT p.producer, p.previous AS missing, p.position AS seen_after, "
             "(SELECT MAX(r.position) FROM {producer_positions} r "
             " WHERE r.producer = p.producer AND r.position < p.previous) AS seen_below "

@@ -6,7 +6,7 @@ up to ``size`` cases and ``facts`` facts in all (a case's memory follows its fac
 few long cases must not hold the memory of thousands). A case enters only after its
 commit succeeded; whoever changed a case whose commit then failed must ``evict`` it, so
 the next batch reloads what the store holds. Callers hold the case's lock
-(services/coordination/case_locks.py) while they use a cached case; readers never get
+(adapters/store/keyed_lock.py) while they use a cached case; readers never get
 one (they get private copies).
 """
 

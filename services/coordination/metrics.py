@@ -60,10 +60,9 @@ def register_coordination_metrics(
         return [(float(len(gaps_open(application, clock(), gap_grace))), {})]
 
     def open_alerts() -> Reading:
-        rows = application.process_recorder.query(  # type: ignore[attr-defined]
-            "SELECT rule, count(*) AS n FROM {alert_index} WHERE resolved_at IS NULL GROUP BY rule",
-            (),
-        )
+        rows = application.read_models.query(
+            "SELECT rule, count(*) AS n FROM {alert_index} WHERE resolved_at IS NULL "
+            "GROUP BY rule", ())
         return [(float(row["n"]), {"rule": row["rule"]}) for row in rows]
 
     unregister = [

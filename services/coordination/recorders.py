@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-from adapters.store.chained_postgres import ChainedPostgresProcessRecorder
-from adapters.store.chained_sqlite import ChainedSQLiteProcessRecorder
+from eventsourcing.postgres import PostgresProcessRecorder
+from eventsourcing.sqlite import SQLiteProcessRecorder
+
+from adapters.store.chained_postgres import PostgresChain
+from adapters.store.chained_sqlite import SQLiteChain
 from adapters.store.read_models import ReadModelRecorder
 from services.coordination.read_model import TABLES
 
 
-# The mixin's ``_insert_events`` takes any cursor (it serves both backends), while
-# eventsourcing's recorders each declare their own driver's cursor type: the private
-# signatures cannot agree, so mypy's base-class compatibility check is ignored here.
-class CoordinationSQLiteRecorder(  # type: ignore[misc]
-    ReadModelRecorder, ChainedSQLiteProcessRecorder
-):
+class CoordinationSQLiteRecorder(SQLiteChain, ReadModelRecorder, SQLiteProcessRecorder):
     read_model_tables = TABLES
 
 
-class CoordinationPostgresRecorder(  # type: ignore[misc]  # see above
-    ReadModelRecorder, ChainedPostgresProcessRecorder
-):
+class CoordinationPostgresRecorder(PostgresChain, ReadModelRecorder, PostgresProcessRecorder):
     read_model_tables = TABLES
 
 

@@ -16,7 +16,7 @@ import httpx
 import msgspec
 
 from adapters.auth.principal import Role
-from adapters.auth.testing import auth_headers
+from adapters.auth.tokens import auth_headers
 from services.demo.caseload import caseload
 from services.demo.catalogue import catalogue_bodies
 from services.demo.story import Step, Story

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import ClassVar
-from uuid import uuid4
 
 from contracts import fk
 from contracts.base import IntegrationEvent
@@ -34,9 +33,7 @@ class FkApplication(AgencyApplication):
     }
 
     def grant_sickness_benefit(self, person_ref: str, command: GrantSicknessBenefit) -> Accepted:
-        benefit_id = command.benefit_id or str(uuid4())
-        return self.run(person_ref, command, Insured.grant_sickness_benefit,
-                        new_ids={"benefit_id": benefit_id})
+        return self.run(person_ref, command, Insured.grant_sickness_benefit, new_id="benefit_id")
 
     def end_sickness_benefit(
         self, person_ref: str, benefit_id: str, command: EndSicknessBenefit
@@ -46,9 +43,8 @@ class FkApplication(AgencyApplication):
     def grant_activity_compensation(
         self, person_ref: str, command: GrantActivityCompensation
     ) -> Accepted:
-        compensation_id = command.compensation_id or str(uuid4())
         return self.run(person_ref, command, Insured.grant_activity_compensation,
-                        new_ids={"compensation_id": compensation_id})
+                        new_id="compensation_id")
 
     def end_activity_compensation(
         self, person_ref: str, compensation_id: str, command: Command
@@ -59,13 +55,11 @@ class FkApplication(AgencyApplication):
     def request_joint_assessment(
         self, person_ref: str, command: RequestJointAssessment
     ) -> Accepted:
-        assessment_id = command.assessment_id or str(uuid4())
         return self.run(person_ref, command, Insured.request_joint_assessment,
-                        new_ids={"assessment_id": assessment_id})
+                        new_id="assessment_id")
 
     def hold_reconciliation_meeting(
         self, person_ref: str, command: HoldReconciliationMeeting
     ) -> Accepted:
-        meeting_id = command.meeting_id or str(uuid4())
         return self.run(person_ref, command, Insured.hold_reconciliation_meeting,
-                        new_ids={"meeting_id": meeting_id})
+                        new_id="meeting_id")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import ClassVar
-from uuid import uuid4
 
 from contracts import kommun
 from contracts.base import IntegrationEvent
@@ -46,9 +45,8 @@ class KommunApplication(AgencyApplication):
         return self.run(person_ref, command, Participant.complete_needs_assessment)
 
     def start_intervention(self, person_ref: str, command: StartIntervention) -> Accepted:
-        intervention_id = command.intervention_id or str(uuid4())
         return self.run(person_ref, command, Participant.start_intervention,
-                        new_ids={"intervention_id": intervention_id})
+                        new_id="intervention_id")
 
     def end_intervention(
         self, person_ref: str, intervention_id: str, command: EndIntervention
@@ -57,14 +55,12 @@ class KommunApplication(AgencyApplication):
                         intervention_id=intervention_id)
 
     def decide_income_support(self, person_ref: str, command: DecideIncomeSupport) -> Accepted:
-        decision_id = command.decision_id or str(uuid4())
         return self.run(person_ref, command, Participant.decide_income_support,
-                        new_ids={"decision_id": decision_id})
+                        new_id="decision_id")
 
     def end_income_support(self, person_ref: str, decision_id: str, command: Command) -> Accepted:
         return self.run(person_ref, command, Participant.end_income_support,
                         decision_id=decision_id)
 
     def initiate_sip(self, person_ref: str, command: InitiateSip) -> Accepted:
-        sip_id = command.sip_id or str(uuid4())
-        return self.run(person_ref, command, Participant.initiate_sip, new_ids={"sip_id": sip_id})
+        return self.run(person_ref, command, Participant.initiate_sip, new_id="sip_id")

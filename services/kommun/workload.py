@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from adapters.nats.testing import new_person_ref
+from adapters.pseudonym import new_person_ref
 from domain.agencies import Gender, InterventionType
 from domain.kommun.participant import Participant
 from services.kommun.application import KommunApplication

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import ClassVar
-from uuid import uuid4
 
 from contracts import region
 from contracts.base import IntegrationEvent
@@ -31,14 +30,11 @@ class RegionApplication(AgencyApplication):
     }
 
     def certify_sick_leave(self, person_ref: str, command: CertifySickLeave) -> Accepted:
-        certificate_id = command.certificate_id or str(uuid4())
-        return self.run(person_ref, command, Patient.certify_sick_leave,
-                        new_ids={"certificate_id": certificate_id})
+        return self.run(person_ref, command, Patient.certify_sick_leave, new_id="certificate_id")
 
     def start_rehabilitation(self, person_ref: str, command: StartRehabilitation) -> Accepted:
-        rehabilitation_id = command.rehabilitation_id or str(uuid4())
         return self.run(person_ref, command, Patient.start_rehabilitation,
-                        new_ids={"rehabilitation_id": rehabilitation_id})
+                        new_id="rehabilitation_id")
 
     def end_rehabilitation(
         self, person_ref: str, rehabilitation_id: str, command: EndRehabilitation
@@ -49,5 +45,4 @@ class RegionApplication(AgencyApplication):
     def confirm_sip_participation(
         self, person_ref: str, command: ConfirmSipParticipation
     ) -> Accepted:
-        return self.run(person_ref, command, Patient.confirm_sip_participation,
-                        new_ids={"sip_id": command.sip_id})
+        return self.run(person_ref, command, Patient.confirm_sip_participation, new_id="sip_id")

@@ -11,7 +11,7 @@ import asyncio
 import itertools
 import random
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import date, timedelta
 from pathlib import Path
@@ -36,9 +36,9 @@ from services.fk.app import create_app as create_fk
 from services.kommun.app import create_app as create_kommun
 from services.region.app import create_app as create_region
 from services.settings import Settings
+from tests.waiting import WAIT_SECONDS
 
 FACTORIES = {"kommun": create_kommun, "af": create_af, "fk": create_fk, "region": create_region}
-WAIT_SECONDS = 15.0
 
 E = TypeVar("E", bound=IntegrationEvent)
 
@@ -57,19 +57,6 @@ _serials = itertools.count(random.randrange(1000, 50_000))
 def new_personnummer() -> str:
     n = next(_serials)
     return personnummer(date(1960, 1, 1) + timedelta(days=n // 1000), n % 1000)
-
-
-async def eventually(
-    check: Callable[[], Awaitable[Any]], seconds: float = WAIT_SECONDS
-) -> Any:
-    """Poll ``check`` until it answers something truthy or the deadline passes."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    while True:
-        result = await check()
-        if result or loop.time() > deadline:
-            return result
-        await asyncio.sleep(0.05)
 
 
 class Published:

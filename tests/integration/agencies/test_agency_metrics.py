@@ -15,8 +15,9 @@ from adapters.nats.testing import provision_streams, running_nats
 from services.coordination.service import create_app as create_coordination
 from services.kommun.app import create_app as create_kommun
 from services.settings import Settings
+from tests.waiting import eventually
 
-from .harness import Agencies, eventually
+from .harness import Agencies
 
 
 def _series(text: str, name: str) -> list[str]:
@@ -49,8 +50,7 @@ async def test_coordination_metrics_show_consumer_lag_per_partition_and_open_gap
                 lags = _series(text, "samlad_consumer_lag")
                 return text if len(lags) == settings.partitions else None
 
-            text = await eventually(scraped)
-            assert text, "no consumer lag per partition"
+            text = await eventually(scraped, what="consumer lag per partition")
             assert _series(text, "samlad_open_gaps")
             assert any('producer="coordination"' in line
                        for line in _series(text, "samlad_relay_lag"))

@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 
 import contracts.common
+from tests.waiting import eventually
 
-from .harness import Agencies, assert_problem, event_as, eventually, new_personnummer
+from .harness import Agencies, assert_problem, event_as, new_personnummer
 
 AGENCIES = ["kommun", "af", "fk", "region"]
 

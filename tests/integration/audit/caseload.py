@@ -19,6 +19,7 @@ from domain.case.facts import (
     LeadAssumed,
     PersonEnrolled,
 )
+from services.coordination.application import CoordinationApplication
 
 START = datetime(2024, 1, 8, 9, tzinfo=UTC)
 KOMMUNER = ("Lund", "Eslöv", "Höör")
@@ -66,7 +67,9 @@ def caseload(persons: int, seed: int = 7) -> Iterator[tuple[str, list[Fact]]]:
         yield new_person_ref(), person_facts(rng, index)
 
 
-def ingest_caseload(app: object, persons: int, *, seed: int = 7, per_commit: int = 3) -> list[str]:
+def ingest_caseload(
+    app: CoordinationApplication, persons: int, *, seed: int = 7, per_commit: int = 3
+) -> list[str]:
     """Ingest each person's facts in a few commits, with the clock moving on."""
     refs = []
     now = START + timedelta(days=200)
@@ -74,6 +77,5 @@ def ingest_caseload(app: object, persons: int, *, seed: int = 7, per_commit: int
         refs.append(person_ref)
         for offset in range(0, len(facts), per_commit):
             now += timedelta(minutes=1)
-            app.ingest([(person_ref, f) for f in facts[offset:offset + per_commit]],  # type: ignore[attr-defined]
-                       now=now)
+            app.ingest([(person_ref, f) for f in facts[offset:offset + per_commit]], now=now)
     return refs

@@ -14,9 +14,9 @@ from adapters.auth.testing import auth_headers
 from tests.integration.security.deployment import (
     Calls,
     Deployment,
-    eventually,
     new_personnummer,
 )
+from tests.waiting import eventually
 
 TODAY = datetime.now(UTC).date()
 
@@ -72,8 +72,8 @@ async def test_a_published_offering_reaches_the_shared_catalogue_with_its_free_p
         return await listed(calls, offering_id) is None
 
     assert await eventually(full), "a full offering is still listed as having room"
-    row = await listed(calls, offering_id, with_room="false")
-    assert row is not None and row["places_free"] == 0
+    full_row = await listed(calls, offering_id, with_room="false")
+    assert full_row is not None and full_row["places_free"] == 0
 
 
 async def test_the_catalogue_filters_by_target_group_and_agency(

@@ -8,13 +8,12 @@ Tests share the server and the app and own their persons.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import secrets
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import nats
 import pytest
@@ -27,8 +26,7 @@ from adapters.auth.testing import auth_headers
 from adapters.nats.testing import running_nats
 from services.coordination.service import create_app
 from services.settings import Settings
-
-T = TypeVar("T")
+from tests.waiting import eventually
 
 DEADLETTER_STREAM = "SAMLAD_DEADLETTER"  # docs/integrating.md, step 6
 
@@ -113,22 +111,6 @@ class Wire:
         if not hasattr(self, "_admin"):
             self._admin = await self.connect("admin")
         return self._admin
-
-
-WAIT_SECONDS = 10.0
-
-
-async def eventually(probe: Callable[[], Awaitable[T | None]], *, what: str = "it") -> T:
-    """Poll ``probe`` until it returns something truthy; fail after WAIT_SECONDS."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + WAIT_SECONDS
-    while True:
-        result = await probe()
-        if result:
-            return result
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out after {WAIT_SECONDS} s waiting for {what}")
-        await asyncio.sleep(0.05)
 
 
 @pytest.fixture(scope="module")

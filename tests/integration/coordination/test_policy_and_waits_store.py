@@ -29,7 +29,7 @@ def test_a_policy_change_is_stored_and_puts_every_open_case_due_at_once(
     coordination.change_policy(
         {"hand_off_answer_days": 2}, changed_by="styrelsen", reason="", now=day(1)
     )
-    due = coordination.process_recorder.query(  # type: ignore[attr-defined]
+    due = coordination.read_models.query(
         "SELECT due_at FROM {deadline_index}", []
     )
     assert [row["due_at"] for row in due] == ["2024-03-05T09:00:00.000000Z"]

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -24,8 +22,9 @@ from contracts.coordination import AlertRaised, AlertResolved
 from contracts.envelope import Received, decode_message, encode_structured
 from contracts.registry import REGISTRY
 from contracts.subjects import subject_for
-from services.coordination.service import create_app
+from services.coordination.service import DEADLINE_POLL_SECONDS, create_app
 from services.settings import Settings
+from tests.waiting import eventually
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -48,16 +47,6 @@ def _hand_off(person_ref: str, at: datetime) -> HandOffRequested:
                             hand_off_id="h-1", to_agency="af", reason="matchning")
 
 
-async def _within(seconds: float, probe: Callable[[], Awaitable[Any]]) -> Any:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    while True:
-        result = await probe()
-        if result or loop.time() > deadline:
-            return result
-        await asyncio.sleep(0.02)
-
-
 def _open_alerts(client: AsyncTestClient[Any], headers: dict[str, str]):  # type: ignore[no-untyped-def]
     async def probe() -> list[dict[str, Any]]:
         return (await client.get("/alerts", headers=headers)).json()  # type: ignore[no-any-return]
@@ -65,9 +54,11 @@ def _open_alerts(client: AsyncTestClient[Any], headers: dict[str, str]):  # type
     return probe
 
 
-async def test_an_unanswered_hand_off_raises_its_alert_within_a_second_of_falling_due(
+async def test_an_unanswered_hand_off_raises_its_alert_once_it_falls_due(
     tmp_path: Path,
 ) -> None:
+    # "Within a second" is the reviewer's poll, a setting; the test waits, never times.
+    assert DEADLINE_POLL_SECONDS < 1
     clock = [START]
     async with running_nats(tmp_path) as nats:
         settings = Settings(data_dir=tmp_path, nats_url=nats.url, log_json=False)
@@ -75,11 +66,11 @@ async def test_an_unanswered_hand_off_raises_its_alert_within_a_second_of_fallin
         async with AsyncTestClient(create_app(settings, clock=lambda: clock[0])) as client:
             person_ref = new_person_ref()
             await _publish(nats.settings, "kommun", _hand_off(person_ref, START))
-            assert await _within(5, lambda: _case_facts(client, headers, person_ref))
+            assert await eventually(lambda: _case_facts(client, headers, person_ref))
             assert await _open_alerts(client, headers)() == []
 
             clock[0] = START + timedelta(days=5, seconds=1)  # the answer is now overdue
-            alerts = await _within(1.0, _open_alerts(client, headers))
+            alerts = await eventually(_open_alerts(client, headers), what="the alert")
 
     assert [a["rule"] for a in alerts] == ["hand_off_unanswered"]
 
@@ -94,11 +85,11 @@ async def test_a_deadline_that_fell_due_while_the_service_was_down_fires_at_star
         person_ref = new_person_ref()
         async with AsyncTestClient(create_app(settings, clock=lambda: clock[0])) as client:
             await _publish(nats.settings, "kommun", _hand_off(person_ref, START))
-            assert await _within(5, lambda: _case_facts(client, headers, person_ref))
+            assert await eventually(lambda: _case_facts(client, headers, person_ref))
 
         clock[0] = START + timedelta(days=30)  # down for a month
         async with AsyncTestClient(create_app(settings, clock=lambda: clock[0])) as client:
-            alerts = await _within(1.0, _open_alerts(client, headers))
+            alerts = await eventually(_open_alerts(client, headers), what="the alert")
 
     assert [a["rule"] for a in alerts] == ["hand_off_unanswered"]
 
@@ -181,7 +172,7 @@ async def test_alerts_can_be_filtered_by_agency_kommun_rule_and_age(tmp_path: Pa
                 rules = {a["rule"] for a in alerts}
                 return alerts if {"hand_off_unanswered", "lost_contact"} <= rules else []
 
-            assert await _within(10, both_raised)
+            assert await eventually(both_raised, within=10)
 
             async def query(**params: str) -> set[tuple[str, str]]:
                 found = (await client.get("/alerts", params=params, headers=headers)).json()

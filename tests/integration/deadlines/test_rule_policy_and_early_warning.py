@@ -14,8 +14,9 @@ from adapters.nats.testing import new_person_ref, running_nats
 from contracts.common import HandOffAccepted, HandOffRequested
 from services.coordination.service import create_app
 from services.settings import Settings
+from tests.waiting import eventually
 
-from .test_deadlines_and_alerts import START, _case_facts, _open_alerts, _publish, _within
+from .test_deadlines_and_alerts import START, _case_facts, _open_alerts, _publish
 
 
 def _hand_off(person_ref: str, hand_off_id: str, days: float) -> HandOffRequested:
@@ -59,7 +60,7 @@ async def test_the_board_changes_the_policy_and_the_history_shows_what_was_in_fo
 
             person_ref = new_person_ref()
             await _publish(nats.settings, "kommun", _hand_off(person_ref, "h-1", 0))
-            assert await _within(5, lambda: _case_facts(client, auditor, person_ref))
+            assert await eventually(lambda: _case_facts(client, auditor, person_ref), within=5)
             assert await _open_alerts(client, auditor)() == []  # day 4 of 5
 
             refused = await client.post(
@@ -80,7 +81,7 @@ async def test_the_board_changes_the_policy_and_the_history_shows_what_was_in_fo
             assert changed.status_code == 201
             assert changed.json()["version"] == 1
             # The reviewer looks at every open case again under the new thresholds.
-            alerts = await _within(5, _open_alerts(client, auditor))
+            alerts = await eventually(_open_alerts(client, auditor), within=5)
             assert [a["rule"] for a in alerts] == ["hand_off_unanswered"]
 
         # Another process on the same store: the change is an event there.
@@ -114,13 +115,13 @@ async def test_a_hand_off_waiting_longer_than_its_pair_usually_takes_gets_an_ear
                 await _publish(nats.settings, "af", _accepted(person_ref, f"h-{n}", n + 1))
             waiting = new_person_ref()
             await _publish(nats.settings, "kommun", _hand_off(waiting, "h-w", 10))
-            assert await _within(5, lambda: _case_facts(client, kommun, waiting))
+            assert await eventually(lambda: _case_facts(client, kommun, waiting), within=5)
 
             async def warnings() -> list[dict[str, Any]]:
                 found = (await client.get("/early-warnings", headers=kommun)).json()
                 return found  # type: ignore[no-any-return]
 
-            found = await _within(10, warnings)
+            found = await eventually(warnings, within=10)
             norms = (await client.get("/rules/norms", headers=kommun)).json()
             alerts = await _open_alerts(client, kommun)()
 

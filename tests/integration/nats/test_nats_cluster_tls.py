@@ -28,12 +28,8 @@ PROVISION_EXITS_WITHIN_SECONDS = 60
 
 @pytest.fixture
 def cluster(tmp_path: Path) -> Iterator[NatsCluster]:
-    cluster = NatsCluster(NatsSettings(data_dir=tmp_path, replicas=3))
-    cluster.start()
-    try:
+    with NatsCluster(NatsSettings(data_dir=tmp_path, replicas=3)) as cluster:
         yield cluster
-    finally:
-        cluster.stop()
 
 
 async def test_a_client_with_the_ca_provisions_replicated_streams(cluster: NatsCluster) -> None:

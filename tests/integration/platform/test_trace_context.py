@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import secrets
 from pathlib import Path
 
@@ -18,15 +17,7 @@ from adapters.telemetry.tracing import configure_tracing
 from services.coordination.service import create_app as create_coordination
 from services.kommun.app import create_app as create_kommun
 from services.settings import Settings
-
-
-async def _eventually(check, seconds: float = 10.0):  # type: ignore[no-untyped-def]
-    deadline = asyncio.get_running_loop().time() + seconds
-    while True:
-        result = await check()
-        if result or asyncio.get_running_loop().time() > deadline:
-            return result
-        await asyncio.sleep(0.05)
+from tests.waiting import eventually
 
 
 async def test_trace_of_an_agency_command_continues_in_the_coordination_service(
@@ -60,7 +51,7 @@ async def test_trace_of_an_agency_command_continues_in_the_coordination_service(
             async def case_exists() -> bool:
                 return (await coordination.get(f"/cases/{person_ref}")).status_code == 200
 
-            assert await _eventually(case_exists)
+            assert await eventually(case_exists)
 
     applied = [
         span for span in exporter.get_finished_spans() if span.name == "coordination.apply"

@@ -13,11 +13,13 @@ import threading
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
+from eventsourcing.persistence import StoredEvent
 from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.errors import TimeoutError as NatsTimeoutError
 
 from adapters.nats.names import EVENTS_STREAM
+from adapters.store.joinable import joint_transaction
 from services.coordination.recorders import CoordinationSQLiteRecorder
 
 
@@ -48,16 +50,16 @@ class FlakyCommits(CoordinationSQLiteRecorder):
 
     plan: ClassVar[CommitPlan] = CommitPlan(first=0, times=0)
 
-    # The bases name the cursor differently (``cursor`` in the read-model mixin, ``c`` in
-    # eventsourcing), so only a pass-through signature overrides both compatibly.
-    def _insert_events(self, *args: Any, **kwargs: Any) -> Sequence[int] | None:
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
         counted = kwargs.get("tracking") is not None or not self.plan.tracked_only
-        if counted and self.plan.next_fails():
-            # What SQLite raises when another writer holds the lock past the timeout;
-            # eventsourcing wraps it as its OperationalError.
-            raise sqlite3.OperationalError("database is locked")
-        notification_ids: Sequence[int] | None = super()._insert_events(*args, **kwargs)
-        return notification_ids
+        with joint_transaction(self):
+            if counted and self.plan.next_fails():
+                # What SQLite raises when another writer holds the lock past the timeout;
+                # the transaction wraps it as eventsourcing's OperationalError.
+                raise sqlite3.OperationalError("database is locked")
+            return super().insert_events(stored_events, **kwargs)
 
 
 FLAKY_COMMITS_TOPIC = f"{FlakyCommits.__module__}:{FlakyCommits.__qualname__}"

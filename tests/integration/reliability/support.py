@@ -11,13 +11,12 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Self, TypeVar
+from typing import Any, Self
 
 import httpx
 from nats.js import JetStreamContext
@@ -42,26 +41,11 @@ from contracts.subjects import subject_for
 from domain.case.aggregate import Case
 from services.coordination.consumer import PartitionConsumer
 from services.runtime.clock import utc_now
+from tests.waiting import eventually
 
 PERSONS = 200
 EVENTS_PER_PERSON = 25
 HEALTHY_WITHIN_SECONDS = 60.0
-
-T = TypeVar("T")
-
-
-async def eventually(
-    check: Callable[[], Awaitable[T]], *, within: float, what: str, poll: float = 0.02
-) -> T:
-    """The first truthy result of ``check``; fails naming ``what`` after ``within`` s."""
-    deadline = time.monotonic() + within
-    while True:
-        result = await check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {within} s: {what}")
-        await asyncio.sleep(poll)
 
 
 class ServiceProcess:

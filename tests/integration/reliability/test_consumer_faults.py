@@ -20,6 +20,7 @@ from adapters.store.settings import StoreSettings
 from adapters.store.testing import postgres_outage
 from services.coordination.application import CoordinationApplication
 from services.coordination.recorders import recorder_env
+from tests.waiting import eventually
 
 from .faults import FLAKY_COMMITS_TOPIC, CommitPlan, FlakyCommits, abandon_one
 from .support import (
@@ -28,7 +29,6 @@ from .support import (
     assert_applied_exactly_once,
     consuming,
     dead_letter_count,
-    eventually,
     kommun_messages,
     until_all_acked,
 )

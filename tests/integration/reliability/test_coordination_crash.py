@@ -22,6 +22,7 @@ from adapters.nats.publisher import BatchPublisher
 from adapters.nats.testing import running_nats
 from services.coordination.service import open_coordination
 from services.settings import Settings
+from tests.waiting import eventually
 
 from .support import (
     EVENTS_PER_PERSON,
@@ -30,7 +31,6 @@ from .support import (
     applied_in_store,
     assert_applied_exactly_once,
     coordination_idle,
-    eventually,
     kommun_messages,
     stream_count,
 )

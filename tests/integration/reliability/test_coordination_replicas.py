@@ -34,8 +34,9 @@ from contracts.subjects import subject_for
 from services.coordination.application import CoordinationApplication
 from services.coordination.service import open_coordination
 from services.settings import Settings
+from tests.waiting import eventually
 
-from .support import ServiceProcess, eventually
+from .support import ServiceProcess
 
 LEASE_TTL = 3.0
 PERSONS = 16
@@ -86,10 +87,10 @@ async def test_two_replicas_publish_each_alert_once_and_a_killed_holder_hands_it
             )
             for name, owned in OWNED.items()
         }
+        kommun = await connect(settings, "kommun")
         try:
             # Together, on an empty schema: both must come up.
             await asyncio.gather(*(replica.start() for replica in replicas.values()))
-            kommun = await connect(settings, "kommun")
             publisher = BatchPublisher(kommun.jetstream())
 
             async def hand_offs(count: int) -> dict[str, int]:
@@ -138,7 +139,7 @@ async def test_two_replicas_publish_each_alert_once_and_a_killed_holder_hands_it
         finally:
             for replica in replicas.values():
                 replica.ensure_stopped()
-            await admin.close()
+            await asyncio.gather(kommun.close(), admin.close())
 
     for replica in replicas.values():
         for log in replica.log_path.parent.glob(f"{replica.label}-*.log"):

@@ -24,14 +24,9 @@ from adapters.store.settings import StoreSettings
 from services.cli.main import main
 from services.coordination.application import CoordinationApplication
 from services.coordination.recorders import recorder_env
+from tests.waiting import eventually
 
-from .support import (
-    assert_applied_exactly_once,
-    consuming,
-    coordination_idle,
-    eventually,
-    kommun_messages,
-)
+from .support import assert_applied_exactly_once, consuming, coordination_idle, kommun_messages
 
 
 async def test_a_parked_event_replayed_after_the_fix_is_applied_once_and_not_replayed_twice(

@@ -25,9 +25,9 @@ from contracts.registry import REGISTRY
 from contracts.subjects import subject_for
 from services.af.app import create_app
 from services.settings import Settings
+from tests.waiting import eventually
 
 from .faults import abandon_one
-from .support import eventually
 
 SHORT_ACK_WAIT_SECONDS = 1.0
 WITHIN_SECONDS = 30.0

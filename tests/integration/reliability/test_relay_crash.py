@@ -28,8 +28,9 @@ from domain.agencies import Gender, InterventionType
 from domain.kommun.participant import Participant
 from services.kommun.application import KommunApplication
 from services.settings import Settings
+from tests.waiting import eventually
 
-from .support import EVENTS_PER_PERSON, PERSONS, ServiceProcess, eventually, stream_count
+from .support import EVENTS_PER_PERSON, PERSONS, ServiceProcess, stream_count
 
 TOTAL = PERSONS * EVENTS_PER_PERSON
 PER_SAVE = 20  # persons per save: ~500 events in one transaction

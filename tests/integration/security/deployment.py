@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import random
 from contextlib import AsyncExitStack
 from datetime import date, timedelta
@@ -22,6 +21,7 @@ from services.fk.app import create_app as create_fk
 from services.kommun.app import create_app as create_kommun
 from services.region.app import create_app as create_region
 from services.settings import Settings
+from tests.waiting import eventually
 
 FACTORIES = {"kommun": create_kommun, "af": create_af, "fk": create_fk,
              "region": create_region, "coordination": create_coordination}
@@ -45,18 +45,6 @@ async def start(data_dir: Path, stack: AsyncExitStack) -> Deployment:
     return Deployment(settings=settings, apps=apps, clients=clients)
 
 
-WAIT_SECONDS = 15.0
-
-
-async def eventually(check: Any, seconds: float = WAIT_SECONDS) -> Any:
-    """Poll ``check`` (async, no arguments) until it answers something truthy."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    while True:
-        result = await check()
-        if result or loop.time() > deadline:
-            return result
-        await asyncio.sleep(0.05)
 
 
 def new_personnummer() -> str:
@@ -104,6 +92,5 @@ class Calls:
             return next((e for e in items if e["agency"] == agency and e["kind"] == kind),
                         None)
 
-        entry = await eventually(found)
-        assert entry is not None, f"no {agency} {kind} on the timeline of {person_ref}"
+        entry = await eventually(found, what=f"{agency} {kind} on the timeline of {person_ref}")
         return dict(entry)

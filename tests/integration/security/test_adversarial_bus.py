@@ -44,8 +44,9 @@ from contracts.envelope import encode_structured
 from contracts.examples import example_event
 from contracts.registry import REGISTRY, EventSpec
 from contracts.subjects import alert_subjects, recipients_token
+from tests.waiting import eventually
 
-from .deployment import Deployment, eventually
+from .deployment import Deployment
 
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 DENIED_WAIT = 0.5

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.auth.testing import auth_headers
+from tests.waiting import eventually
 
-from .deployment import Calls, Deployment, eventually, new_personnummer
+from .deployment import Calls, Deployment, new_personnummer
 
 REASON = "Behöver stöd med struktur i vardagen"
 

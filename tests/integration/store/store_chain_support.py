@@ -8,11 +8,11 @@ local default; skip only if unreachable, fail instead under ``SAMLAD_REQUIRE_POS
 from __future__ import annotations
 
 import uuid
-from urllib.parse import urlsplit
 
 import psycopg
 from eventsourcing.postgres import PostgresDatastore
 
+from adapters.store.settings import postgres_env
 from adapters.store.testing import postgres_url_or_skip
 
 
@@ -31,20 +31,6 @@ def create_schema(url: str) -> str:
 def drop_schema(url: str, schema: str) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-
-
-def postgres_env(url: str, schema: str) -> dict[str, str]:
-    """eventsourcing's POSTGRES_* keys for ``url`` and ``schema``."""
-    parts = urlsplit(url)
-    return {
-        "PERSISTENCE_MODULE": "eventsourcing.postgres",
-        "POSTGRES_DBNAME": parts.path.lstrip("/") or "postgres",
-        "POSTGRES_HOST": parts.hostname or "127.0.0.1",
-        "POSTGRES_PORT": str(parts.port or 5432),
-        "POSTGRES_USER": parts.username or "postgres",
-        "POSTGRES_PASSWORD": parts.password or "",
-        "POSTGRES_SCHEMA": schema,
-    }
 
 
 def postgres_datastore(

@@ -18,11 +18,11 @@ from adapters.store.chain import ChainHead, chained_recorder_env
 from adapters.store.chained_postgres import ChainedPostgresProcessRecorder
 from adapters.store.chained_sqlite import ChainedSQLiteProcessRecorder
 from adapters.store.checkpoint import InvalidCheckpoint, sign_checkpoint, verify_checkpoint
+from adapters.store.settings import postgres_env
 from adapters.store.verify import chain_head, verify_store
 from tests.integration.store.store_chain_support import (
     create_schema,
     drop_schema,
-    postgres_env,
     postgres_url,
 )
 
@@ -66,19 +66,17 @@ def pg_env() -> Iterator[dict[str, str]]:
     drop_schema(url, schema)
 
 
-def test_a_sqlite_application_records_through_the_chain(sqlite_env: dict[str, str]) -> None:
-    app = Notes(env=sqlite_env)
-    assert isinstance(app.recorder, ChainedSQLiteProcessRecorder)
-    app.write(5)
-    report = verify_store(app.recorder)
-    assert report.ok and report.events_verified == 10
-    app.close()
-
-
-@pytest.mark.postgres
-def test_a_postgres_application_records_through_the_chain(pg_env: dict[str, str]) -> None:
-    app = Notes(env=pg_env)
-    assert isinstance(app.recorder, ChainedPostgresProcessRecorder)
+@pytest.mark.parametrize(("env", "recorder"), [
+    ("sqlite_env", ChainedSQLiteProcessRecorder),
+    pytest.param("pg_env", ChainedPostgresProcessRecorder, marks=pytest.mark.postgres),
+])
+def test_an_application_records_through_the_chain(
+    env: str,
+    recorder: type[ChainedSQLiteProcessRecorder | ChainedPostgresProcessRecorder],
+    request: pytest.FixtureRequest,
+) -> None:
+    app = Notes(env=request.getfixturevalue(env))
+    assert isinstance(app.recorder, recorder)
     app.write(5)
     report = verify_store(app.recorder)
     assert report.ok and report.events_verified == 10

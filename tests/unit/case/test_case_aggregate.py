@@ -185,4 +185,5 @@ def test_a_snapshot_keeps_the_facts_and_open_alerts_and_nothing_derived() -> Non
     assert (restored.facts, restored.state, restored.open_alerts) == (
         case.facts, case.state, case.open_alerts,
     )  # fmt: skip
-    assert restored.modified_on == case.modified_on
+    assert (restored.created_on, restored.modified_on) == (case.created_on, case.modified_on)
+    assert (restored.person_ref, restored.pending_events) == (case.person_ref, [])

@@ -9,7 +9,6 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from adapters.store.group_commit import CommitterClosed, GroupCommitter
-from adapters.store.keyed_lock import KeyedLock
 
 
 class Refused(Exception):
@@ -78,9 +77,3 @@ def test_a_closed_committer_refuses_new_items() -> None:
     with pytest.raises(CommitterClosed):
         committer.submit(1)
 
-
-def test_keyed_lock_keeps_only_keys_in_use() -> None:
-    locks = KeyedLock()
-    with locks.hold("a"), locks.hold("b"):
-        assert len(locks) == 2
-    assert len(locks) == 0

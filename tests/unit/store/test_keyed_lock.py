@@ -1,15 +1,15 @@
-"""Per-case write locks: writers on different cases never wait for each other."""
+"""Per-key write locks: writers on different keys never wait for each other."""
 
 from __future__ import annotations
 
 import threading
-from uuid import uuid4
+from uuid import UUID, uuid4
 
-from services.coordination.case_locks import CaseLocks
+from adapters.store.keyed_lock import KeyedLock
 
 
 def test_a_writer_on_other_cases_proceeds_while_one_case_is_held() -> None:
-    locks = CaseLocks()
+    locks: KeyedLock[UUID] = KeyedLock()
     held, release = threading.Event(), threading.Event()
     busy, free = uuid4(), uuid4()
 
@@ -29,7 +29,7 @@ def test_a_writer_on_other_cases_proceeds_while_one_case_is_held() -> None:
 
 
 def test_a_writer_on_the_same_case_waits_for_the_holder() -> None:
-    locks = CaseLocks()
+    locks: KeyedLock[UUID] = KeyedLock()
     case = uuid4()
     order: list[str] = []
     held, release = threading.Event(), threading.Event()
