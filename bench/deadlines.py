@@ -20,7 +20,8 @@ from pathlib import Path
 from adapters.nats.testing import new_person_ref
 from domain.agencies import Agency
 from domain.case.facts import HandOffRequested
-from services.coordination.read_model import DEADLINES, instant
+from services.coordination.instants import instant
+from services.coordination.read_model import DEADLINES
 from services.coordination.service import open_coordination
 from services.settings import Settings
 

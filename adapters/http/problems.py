@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import structlog
 from litestar.plugins.problem_details import (
     ProblemDetailsConfig,
     ProblemDetailsException,
@@ -11,6 +12,8 @@ from litestar.plugins.problem_details import (
 )
 
 from domain.agency.errors import AgencyRuleViolation, Conflict, NotFound
+
+log = structlog.get_logger(__name__)
 
 _PROBLEM_BASE = "https://samlad.se/problems/"
 
@@ -48,12 +51,22 @@ def _stale(exc: Stale) -> ProblemDetailsException:
     )
 
 
+def _internal(exc: Exception) -> ProblemDetailsException:
+    # Logged here: Litestar logs unhandled errors only in debug mode.
+    log.error("request_failed", error=f"{type(exc).__name__}: {exc}", exc_info=exc)
+    return ProblemDetailsException(
+        status_code=500, type_=_PROBLEM_BASE + "internal-error",
+        title="The service failed to answer", detail="the service log says why",
+    )
+
+
 def problem_details_plugin() -> ProblemDetailsPlugin:
-    """Every HTTP error, validation included, answers as application/problem+json."""
+    """Every HTTP error, validation and unexpected failures included, answers as
+    application/problem+json."""
     return ProblemDetailsPlugin(
         ProblemDetailsConfig(
             enable_for_all_http_exceptions=True,
             exception_to_problem_detail_map={AgencyRuleViolation: _rule_violation,
-                                             Stale: _stale},
+                                             Stale: _stale, Exception: _internal},
         )
     )

@@ -21,6 +21,7 @@ from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.types import AfterResponseHookHandler
 
 from services.coordination.access_log import AccessLogger, AccessView, query_access_log
+from services.coordination.api import MAX_OFFSET
 from services.coordination.as_of import CaseAsOf, case_as_of
 from services.coordination.indicators import Indicators, get_indicators
 
@@ -59,7 +60,7 @@ def audit_router(app: Any) -> Router:
         agency: FromQuery[str | None] = None,
         time_from: Annotated[datetime | None, QueryParameter(query="from")] = None,
         time_to: Annotated[datetime | None, QueryParameter(query="to")] = None,
-        offset: Annotated[int, QueryParameter(ge=0)] = 0,
+        offset: Annotated[int, QueryParameter(ge=0, le=MAX_OFFSET)] = 0,
         limit: Annotated[int, QueryParameter(ge=1, le=MAX_ACCESS_PAGE)] = 1000,
     ) -> list[AccessView]:
         return query_access_log(

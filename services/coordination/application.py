@@ -28,7 +28,8 @@ from domain.case.facts import Fact
 from domain.case.policy import RulePolicy
 from services.coordination.case_cache import CACHED_CASES, CaseCache
 from services.coordination.case_locks import CaseLocks
-from services.coordination.read_model import changes_for, instant, partition_applied
+from services.coordination.instants import instant
+from services.coordination.read_model import changes_for, partition_applied
 
 SNAPSHOT_EVERY = 200
 """Case events between snapshots: a cold load folds at most this many events after one."""

@@ -19,8 +19,8 @@ from domain.case.aggregate import Case
 from domain.case.facts import HandOffRequested
 from domain.case.state import CaseState, HandOff, HandOffStatus
 from services.coordination.application import CoordinationApplication
+from services.coordination.instants import parse_instant
 from services.coordination.queries import get_alerts_of_case
-from services.coordination.read_model import parse_instant
 from services.coordination.reading import CaseReader
 from services.coordination.ui import labels
 from services.coordination.ui.viewer import Viewer
