@@ -187,7 +187,33 @@ def truthful_document(app: Litestar, service: str, generated: dict[str, Any]) ->
             if (path, method) not in handlers:
                 continue
             _correct(operation, service, method, path, types, by_type)
+    _link_person_refs(document, types)
     return document
+
+
+def _link_person_refs(document: dict[str, Any], types: Mapping[tuple[str, str, str], Any]) -> None:
+    """OpenAPI ``links``: an answer naming a ``person_ref`` leads to every operation on
+    that person (``/persons/{person_ref}…``, ``/cases/{person_ref}…``), so a client or a
+    stateful tester can follow enrol → record → hand-off without reading prose."""
+    targets = {
+        operation["operationId"]: path
+        for path, item in document.get("paths", {}).items()
+        for operation in item.values()
+        if "{person_ref}" in path and "operationId" in operation
+    }
+    for (path, method, role), kind in types.items():
+        # Only where a person_ref first appears (identify, enrol): the rest already take one.
+        if role != "success" or "{person_ref}" in path or "person_ref" not in getattr(
+                kind, "__struct_fields__", ()):
+            continue
+        operation = document["paths"][path][method]
+        for status, response in operation["responses"].items():
+            if status.startswith("2"):
+                response["links"] = {
+                    operation_id: {"operationId": operation_id,
+                                   "parameters": {"person_ref": "$response.body#/person_ref"}}
+                    for operation_id in sorted(targets)
+                }
 
 
 def _correct(operation: dict[str, Any], service: str, method: str, path: str,

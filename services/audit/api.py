@@ -15,7 +15,12 @@ from typing import Annotated, Any
 
 from litestar import Request, Router, get
 from litestar.connection import ASGIConnection
-from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
+from litestar.exceptions import (
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+    ValidationException,
+)
 from litestar.handlers.base import BaseRouteHandler
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.types import AfterResponseHookHandler
@@ -41,7 +46,9 @@ def auditor_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHan
 
 def _aware(at: datetime) -> datetime:
     if at.utcoffset() is None:
-        raise NotFoundException("the instant must carry a time zone, e.g. 2025-03-01T12:00Z")
+        raise ValidationException("the instant must carry a time zone, e.g. 2025-03-01T12:00Z",
+                                  extra=[{"message": "no offset", "key": "at",
+                                          "source": "query"}])
     return at
 
 
