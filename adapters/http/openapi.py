@@ -42,8 +42,8 @@ _PROBLEM_REF = {"$ref": _REF.format(name="ProblemDetails")}
 PROBLEM_DETAILS: dict[str, Any] = {
     "title": "ProblemDetails",
     "description": "RFC 9457 problem details. `extra` (validation) names each refused "
-                   "input (`key`, `source`, `message`); `invalid_params` names the field a "
-                   "rule refused; a 503 adds how stale the read is.",
+    "input (`key`, `source`, `message`); `invalid_params` names the field a "
+    "rule refused; a 503 adds how stale the read is.",
     "type": "object",
     "properties": {
         "type": {"type": "string", "format": "uri-reference"},
@@ -52,31 +52,39 @@ PROBLEM_DETAILS: dict[str, Any] = {
         "detail": {"type": "string"},
         "instance": {"type": "string"},
         "extra": {},
-        "invalid_params": {"type": "array", "items": {
-            "type": "object",
-            "properties": {"name": {"type": "string"}, "reason": {"type": "string"}},
-        }},
+        "invalid_params": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"name": {"type": "string"}, "reason": {"type": "string"}},
+            },
+        },
     },
     "required": ["status", "title"],
 }
 
 _WHY = {
-    "400": "The request does not match this document (body, path or query); "
-           "`extra` says where.",
+    "400": "The request does not match this document (body, path or query); `extra` says where.",
     "401": "No bearer token, or one this deployment did not sign or that has expired.",
     "403": "The token's role or agency may not call this operation (see x-samlad-roles).",
     "404": "What the path names does not exist here.",
     "409": "The command contradicts what the agency already recorded.",
     "422": "The command breaks a rule the schema cannot state (a check digit, a period "
-           "that ends before it starts, a combination of values); `invalid_params` names "
-           "the field.",
+    "that ends before it starts, a combination of values); `invalid_params` names "
+    "the field.",
     "503": "The read is not fresh within 5 s (`?after=`); retry after `Retry-After` seconds.",
 }
 _HEADERS = {
-    "401": {"WWW-Authenticate": {"schema": {"type": "string"}, "required": True,
-                                  "description": 'Bearer realm="samlad"'}},
-    "503": {"Retry-After": {"schema": {"type": "string"}, "required": True,
-                             "description": "seconds"}},
+    "401": {
+        "WWW-Authenticate": {
+            "schema": {"type": "string"},
+            "required": True,
+            "description": 'Bearer realm="samlad"',
+        }
+    },
+    "503": {
+        "Retry-After": {"schema": {"type": "string"}, "required": True, "description": "seconds"}
+    },
 }
 _ROLE_WORDS = {Reach.OWN: "of this agency's own", Reach.ANY: "of any agency"}
 
@@ -107,7 +115,8 @@ def _schemas(types: Mapping[tuple[str, str, str], Any]) -> tuple[dict[Any, Any],
     """msgspec's schema of each body type (bytes: a JSON document) and the components."""
     kinds = [t for t in dict.fromkeys(types.values()) if t is not bytes]
     generated, components = msgspec.json.schema_components(
-        kinds, schema_hook=_any_value, ref_template=_REF)
+        kinds, schema_hook=_any_value, ref_template=_REF
+    )
     by_type: dict[Any, Any] = dict(zip(kinds, generated, strict=True))
     by_type[bytes] = {"type": "object", "description": "a JSON document, served as committed"}
     return by_type, components
@@ -119,13 +128,18 @@ def _security(service: str, method: str, path: str) -> dict[str, Any]:
         return {"security": []}
     roles = RULES[access]
     if not roles:
-        return {"security": [{BEARER: []}], "x-samlad-access": str(access), "x-samlad-roles": [],
-                "description": "No role may call this."}
+        return {
+            "security": [{BEARER: []}],
+            "x-samlad-access": str(access),
+            "x-samlad-roles": [],
+            "description": "No role may call this.",
+        }
     words = ", ".join(f"{role} ({_ROLE_WORDS[reach]})" for role, reach in roles.items())
     if any(reach is Reach.OWN for reach in roles.values()):
-        words += f"; \"own\" means a token whose agency is {service}"
+        words += f'; "own" means a token whose agency is {service}'
     return {
-        "security": [{BEARER: []}], "x-samlad-access": str(access),
+        "security": [{BEARER: []}],
+        "x-samlad-access": str(access),
         "x-samlad-roles": [str(role) for role in roles],
         "description": f"Roles allowed (bearer token): {words}.",
     }
@@ -176,11 +190,15 @@ def truthful_document(app: Litestar, service: str, generated: dict[str, Any]) ->
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     schemas.update(components)
     schemas["ProblemDetails"] = PROBLEM_DETAILS
-    document["components"]["securitySchemes"] = {BEARER: {
-        "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
-        "description": "An Ed25519-signed JWT naming the caller's agency and role "
-                       "(`samlad token issue`, or the identity provider).",
-    }}
+    document["components"]["securitySchemes"] = {
+        BEARER: {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "JWT",
+            "description": "An Ed25519-signed JWT naming the caller's agency and role "
+            "(`samlad token issue`, or the identity provider).",
+        }
+    }
     document["security"] = [{BEARER: []}]
     for path, item in document.get("paths", {}).items():
         for method, operation in item.items():
@@ -203,27 +221,42 @@ def _link_person_refs(document: dict[str, Any], types: Mapping[tuple[str, str, s
     }
     for (path, method, role), kind in types.items():
         # Only where a person_ref first appears (identify, enrol): the rest already take one.
-        if role != "success" or "{person_ref}" in path or "person_ref" not in getattr(
-                kind, "__struct_fields__", ()):
+        if (
+            role != "success"
+            or "{person_ref}" in path
+            or "person_ref" not in getattr(kind, "__struct_fields__", ())
+        ):
             continue
         operation = document["paths"][path][method]
         for status, response in operation["responses"].items():
             if status.startswith("2"):
                 response["links"] = {
-                    operation_id: {"operationId": operation_id,
-                                   "parameters": {"person_ref": "$response.body#/person_ref"}}
+                    operation_id: {
+                        "operationId": operation_id,
+                        "parameters": {"person_ref": "$response.body#/person_ref"},
+                    }
                     for operation_id in sorted(targets)
                 }
 
 
-def _correct(operation: dict[str, Any], service: str, method: str, path: str,
-             types: Mapping[tuple[str, str, str], Any], by_type: Mapping[Any, Any]) -> None:
+def _correct(
+    operation: dict[str, Any],
+    service: str,
+    method: str,
+    path: str,
+    types: Mapping[tuple[str, str, str], Any],
+    by_type: Mapping[Any, Any],
+) -> None:
     body = types.get((path, method, "body"))
     if body is not None:
-        operation["requestBody"] = {"required": True, "content": {
-            "application/json": {"schema": by_type[body]}}}
-    parameters = [_query_parameter(p) if p.get("in") == "query" else p
-                  for p in operation.pop("parameters", [])]
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": by_type[body]}},
+        }
+    parameters = [
+        _query_parameter(p) if p.get("in") == "query" else p
+        for p in operation.pop("parameters", [])
+    ]
     if parameters:
         operation["parameters"] = parameters
     responses = operation.setdefault("responses", {})
@@ -235,8 +268,10 @@ def _correct(operation: dict[str, Any], service: str, method: str, path: str,
     responses.pop("400", None)  # Litestar's own shape; the problem below replaces it
     access = access_of(service, method, path)
     for status in _problems(operation, path, access):
-        responses[status] = {"description": _WHY[status],
-                             "content": {PROBLEM_JSON: {"schema": _PROBLEM_REF}}}
+        responses[status] = {
+            "description": _WHY[status],
+            "content": {PROBLEM_JSON: {"schema": _PROBLEM_REF}},
+        }
         if status in _HEADERS:
             responses[status]["headers"] = _HEADERS[status]
     security = _security(service, method, path)

@@ -60,7 +60,8 @@ def datetime_queries(handler: BaseRouteHandler) -> list[str]:
     for name, field in handler.parsed_fn_signature.parameters.items():
         kwarg = field.kwarg_definition
         elsewhere = isinstance(kwarg, PathParameter | HeaderParameter | CookieParameter) or (
-            isinstance(kwarg, ParameterKwarg) and (kwarg.header or kwarg.cookie))
+            isinstance(kwarg, ParameterKwarg) and (kwarg.header or kwarg.cookie)
+        )
         if elsewhere or not _is_datetime(field):
             continue
         keys.append(kwarg.query if isinstance(kwarg, ParameterKwarg) and kwarg.query else name)
@@ -100,12 +101,14 @@ def _children(kind: mi.Type, value: Any, where: str) -> Iterator[tuple[mi.Type, 
     if isinstance(kind, mi.Metadata):
         yield kind.type, value, where
     elif isinstance(kind, mi.StructType | mi.DataclassType | mi.TypedDictType) and isinstance(
-            value, dict):
+        value, dict
+    ):
         for field in kind.fields:
             if field.encode_name in value:
                 yield field.type, value[field.encode_name], f"{where}.{field.encode_name}"
     elif isinstance(kind, mi.ListType | mi.SetType | mi.FrozenSetType | mi.VarTupleType) and (
-            isinstance(value, list)):
+        isinstance(value, list)
+    ):
         for index, item in enumerate(value):
             yield kind.item_type, item, f"{where}[{index}]"
     elif isinstance(kind, mi.DictType) and isinstance(value, dict):
@@ -132,13 +135,15 @@ class _Expectations:
         return self._known[key]
 
 
-def _invalid(request: Request[Any, Any, Any], message: str, source: str,
-             key: str) -> ValidationException:
+def _invalid(
+    request: Request[Any, Any, Any], message: str, source: str, key: str
+) -> ValidationException:
     item = {"message": message, "source": source}
     if key:
         item["key"] = key
     return ValidationException(
-        detail=f"Validation failed for {request.method} {request.url.path}", extra=[item])
+        detail=f"Validation failed for {request.method} {request.url.path}", extra=[item]
+    )
 
 
 def refuse_lax_input() -> Any:

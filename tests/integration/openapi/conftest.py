@@ -12,6 +12,7 @@ import pytest
 from adapters.auth.testing import auth_headers
 from services.demo.personnummer import personnummer
 
+from . import tally
 from .served import Served, served
 
 
@@ -25,15 +26,25 @@ def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
 def known_case(system: Served) -> dict[str, str]:
     """A person enrolled at the kommun whose case the coordination already holds:
     its ``person_ref`` and the ``position`` of the enrolment (a valid ``?after=``)."""
-    body = {"personnummer": personnummer(date(1985, 3, 14), 421), "kommun": "Lund",
-            "gender": "kvinna", "birth_year": 1985}
-    kommun = httpx.post(f"{system.urls['kommun']}/persons", json=body,
-                        headers=auth_headers(system.settings, "kommun"))
+    body = {
+        "personnummer": personnummer(date(1985, 3, 14), 421),
+        "kommun": "Lund",
+        "gender": "kvinna",
+        "birth_year": 1985,
+    }
+    kommun = httpx.post(
+        f"{system.urls['kommun']}/persons",
+        json=body,
+        headers=auth_headers(system.settings, "kommun"),
+    )
     assert kommun.status_code == 201, kommun.text
     answer = kommun.json()
-    case = httpx.get(f"{system.urls['coordination']}/cases/{answer['person_ref']}",
-                     params={"after": answer["position"]}, timeout=10,
-                     headers=auth_headers(system.settings, None, "auditor"))
+    case = httpx.get(
+        f"{system.urls['coordination']}/cases/{answer['person_ref']}",
+        params={"after": answer["position"]},
+        timeout=10,
+        headers=auth_headers(system.settings, None, "auditor"),
+    )
     assert case.status_code == 200, case.text
     return {"person_ref": answer["person_ref"], "position": answer["position"]}
 
@@ -45,3 +56,8 @@ def _schemathesis_node_id(request: pytest.FixtureRequest) -> None:
     node: Any = request.node
     if not hasattr(node, "_nodeid"):
         node._nodeid = node.nodeid
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    for line in tally.lines():
+        terminalreporter.write_line(line)

@@ -41,14 +41,24 @@ def served(data_dir: Path) -> Iterator[Served]:
     async def main() -> None:
         async with AsyncExitStack() as stack:
             nats = await stack.enter_async_context(running_nats(data_dir))
-            settings = Settings(data_dir=data_dir, nats_url=nats.url, log_json=False,
-                                log_level="WARNING")
+            settings = Settings(
+                data_dir=data_dir, nats_url=nats.url, log_json=False, log_level="WARNING"
+            )
             urls = {}
             for service in SERVICES:
                 port = free_port()
-                servers.append(uvicorn.Server(uvicorn.Config(
-                    load_factory(service)(settings), host="127.0.0.1", port=port,
-                    log_level="warning", access_log=False, lifespan="on")))
+                servers.append(
+                    uvicorn.Server(
+                        uvicorn.Config(
+                            load_factory(service)(settings),
+                            host="127.0.0.1",
+                            port=port,
+                            log_level="warning",
+                            access_log=False,
+                            lifespan="on",
+                        )
+                    )
+                )
                 urls[service] = f"http://127.0.0.1:{port}"
             tasks = [asyncio.create_task(server.serve()) for server in servers]
             while not all(server.started for server in servers):
@@ -77,5 +87,3 @@ def served(data_dir: Path) -> Iterator[Served]:
         for server in servers:
             server.should_exit = True
         thread.join(START_SECONDS)
-
-

@@ -29,20 +29,24 @@ class Document:
         self.raw: dict[str, Any] = requests.get(url, timeout=10).json()
         self.schema = schemathesis.openapi.from_url(url)
 
-    def call(self, method: str, path: str, *, body: Any,
-             path_parameters: dict[str, str] | None = None) -> requests.Response:
+    def call(
+        self, method: str, path: str, *, body: Any, path_parameters: dict[str, str] | None = None
+    ) -> requests.Response:
         operation = self.schema[path][method]
         case = operation.Case(body=body, path_parameters=path_parameters or {})
         response: requests.Response = case.call_and_validate(headers=self.headers)
         return response
 
-    def follow(self, method: str, path: str, response: requests.Response,
-               operation_id: str) -> tuple[str, str, dict[str, str]]:
+    def follow(
+        self, method: str, path: str, response: requests.Response, operation_id: str
+    ) -> tuple[str, str, dict[str, str]]:
         """The operation a link of ``response`` names, and its parameters resolved."""
         answer = self.raw["paths"][path][method.lower()]["responses"][str(response.status_code)]
         link = answer["links"][operation_id]
-        parameters = {name: _resolve(expression, response.json())
-                      for name, expression in link["parameters"].items()}
+        parameters = {
+            name: _resolve(expression, response.json())
+            for name, expression in link["parameters"].items()
+        }
         target = self.schema.find_operation_by_id(link["operationId"])
         return target.method.upper(), target.path, parameters
 
@@ -62,27 +66,37 @@ def test_enrol_identify_hand_off_accept_by_the_documents_links(system: Served) -
     born = date(1960, 1, 1) + timedelta(days=random.SystemRandom().randrange(15_000))
     pnr = personnummer(born, random.SystemRandom().randrange(1000))
 
-    enrolled = kommun.call("POST", "/persons", body={
-        "personnummer": pnr, "kommun": "Lund", "gender": "man", "birth_year": born.year})
+    enrolled = kommun.call(
+        "POST",
+        "/persons",
+        body={"personnummer": pnr, "kommun": "Lund", "gender": "man", "birth_year": born.year},
+    )
     assert enrolled.status_code == 201
 
     identified = af.call("POST", "/persons", body={"personnummer": pnr})
     assert identified.json()["person_ref"] == enrolled.json()["person_ref"]
 
     method, path, parameters = kommun.follow(
-        "POST", "/persons", enrolled, "PersonsPersonRefHandOffsRequestHandOff")
-    requested = kommun.call(method, path, path_parameters=parameters,
-                            body={"to_agency": "af", "reason": "behöver matchning"})
+        "POST", "/persons", enrolled, "PersonsPersonRefHandOffsRequestHandOff"
+    )
+    requested = kommun.call(
+        method,
+        path,
+        path_parameters=parameters,
+        body={"to_agency": "af", "reason": "behöver matchning"},
+    )
     assert requested.status_code == 201
     hand_off_id = requested.json()["ids"]["hand_off_id"]
 
     method, path, parameters = af.follow(
-        "POST", "/persons", identified, "PersonsPersonRefHandOffsHandOffIdAcceptAcceptHandOff")
+        "POST", "/persons", identified, "PersonsPersonRefHandOffsHandOffIdAcceptAcceptHandOff"
+    )
     # The hand-off reaches af over NATS: until it has, accepting it is a documented 404.
     deadline = time.monotonic() + WAIT_SECONDS
     while True:
-        accepted = af.call(method, path, body={},
-                           path_parameters=parameters | {"hand_off_id": hand_off_id})
+        accepted = af.call(
+            method, path, body={}, path_parameters=parameters | {"hand_off_id": hand_off_id}
+        )
         if accepted.status_code != 404 or time.monotonic() > deadline:
             break
         time.sleep(0.1)

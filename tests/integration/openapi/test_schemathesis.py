@@ -14,31 +14,41 @@ from adapters.auth.testing import auth_headers
 from services.demo.personnummer import personnummer
 from services.settings import SERVICES
 
+from . import tally
 from .served import Served
 
-MAX_EXAMPLES = 10
+SERVICE_OF: dict[str, str] = {}  # document URL → service, for the tally
+
+MAX_EXAMPLES = 5
 PINNED = ("kommun", "coordination")  # the services that know ``known_case``
 # Who calls each service: an agency's own case worker; on coordination the auditor, the
 # one role every operation there admits (cases, ops and audit views).
 CALLER: dict[str, tuple[str | None, str]] = {
-    service: (service, "handlaggare") for service in SERVICES} | {
-    "coordination": (None, "auditor")}
+    service: (service, "handlaggare") for service in SERVICES
+} | {"coordination": (None, "auditor")}
 
 # The documents state the personnummer's check digit in words (format "personnummer");
 # teach the generator the same rule, as an integrator's tool would be taught.
-schemathesis.openapi.format("personnummer", st.builds(
-    personnummer, st.dates(date(1900, 1, 1), date(2025, 12, 31)), st.integers(0, 999)))
+schemathesis.openapi.format(
+    "personnummer",
+    st.builds(personnummer, st.dates(date(1900, 1, 1), date(2025, 12, 31)), st.integers(0, 999)),
+)
 
 
 def config(headers: dict[str, str], parameters: dict[str, str]) -> SchemathesisConfig:
-    return SchemathesisConfig.from_dict({
-        "headers": headers,
-        "generation": {"max-examples": MAX_EXAMPLES},
-        "phases": {"examples": {"enabled": True}, "coverage": {"enabled": True},
-                   "fuzzing": {"enabled": True}},
-        "checks": {"enabled": True},
-        "parameters": parameters,
-    })
+    return SchemathesisConfig.from_dict(
+        {
+            "headers": headers,
+            "generation": {"max-examples": MAX_EXAMPLES},
+            "phases": {
+                "examples": {"enabled": True},
+                "coverage": {"enabled": True},
+                "fuzzing": {"enabled": True},
+            },
+            "checks": {"enabled": True},
+            "parameters": parameters,
+        }
+    )
 
 
 @pytest.fixture(params=SERVICES)
@@ -49,16 +59,24 @@ def api(request: pytest.FixtureRequest, system: Served, known_case: dict[str, st
     # Where a person is known, read and command that person, so answers are 200s whose
     # bodies are checked, not only 404s. ``after``: a position the case holds (an unknown
     # one waits 5 s and answers 503, as documented, which would only slow the run).
-    parameters = {"path.person_ref": known_case["person_ref"],
-                  "query.after": known_case["position"]} if service in PINNED else {}
-    loaded = schemathesis.openapi.from_url(
-        f"{system.urls[service]}/schema/openapi.json", config=config(headers, parameters))
+    parameters = (
+        {"path.person_ref": known_case["person_ref"], "query.after": known_case["position"]}
+        if service in PINNED
+        else {}
+    )
+    url = f"{system.urls[service]}/schema/openapi.json"
+    SERVICE_OF[url] = service
+    loaded = schemathesis.openapi.from_url(url, config=config(headers, parameters))
 
     @loaded.hook
     def map_body(_: Any, body: Any) -> Any:
         # The documents state "period_to on or after period_from" in words.
-        if isinstance(body, dict) and isinstance(body.get("period_to"), str) and isinstance(
-                body.get("period_from"), str) and body["period_to"] < body["period_from"]:
+        if (
+            isinstance(body, dict)
+            and isinstance(body.get("period_to"), str)
+            and isinstance(body.get("period_from"), str)
+            and body["period_to"] < body["period_from"]
+        ):
             return body | {"period_from": body["period_to"], "period_to": body["period_from"]}
         return body
 
@@ -71,3 +89,4 @@ schema = schemathesis.pytest.from_fixture("api")
 @schema.parametrize()
 def test_every_operation_answers_as_its_document_says(case: Any) -> None:
     case.call_and_validate()
+    tally.record(SERVICE_OF[case.operation.schema.location], case.operation.label)
