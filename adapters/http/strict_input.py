@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import types
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime, time
+from decimal import Decimal
 from typing import Any, Union, get_args, get_origin
+from uuid import UUID
 
 import msgspec
 import msgspec.inspect as mi
@@ -68,7 +70,14 @@ def datetime_queries(handler: BaseRouteHandler) -> list[str]:
     return keys
 
 
-_TEXT_VALUES = (mi.DateTimeType, mi.DateType, mi.TimeType, mi.UUIDType, mi.DecimalType)
+# Values JSON carries as strings; lax mode also reads them from numbers and numeric text.
+_TEXT_VALUES: dict[type[mi.Type], type] = {
+    mi.DateTimeType: datetime,
+    mi.DateType: date,
+    mi.TimeType: time,
+    mi.UUIDType: UUID,
+    mi.DecimalType: Decimal,
+}
 
 
 def lax_coercions(kind: mi.Type, value: Any, where: str = "") -> Iterator[tuple[str, str]]:
@@ -88,8 +97,14 @@ def lax_coercions(kind: mi.Type, value: Any, where: str = "") -> Iterator[tuple[
 
 
 def _coerced(kind: mi.Type, value: Any) -> str | None:
-    if isinstance(kind, _TEXT_VALUES) and not isinstance(value, str):
-        return f"Expected an RFC 3339 `str`, got `{type(value).__name__}`"
+    text = _TEXT_VALUES.get(type(kind))
+    if text is not None:
+        if not isinstance(value, str):
+            return f"Expected a `str` ({text.__name__}), got `{type(value).__name__}`"
+        try:
+            msgspec.convert(value, text, strict=True)
+        except msgspec.ValidationError as error:
+            return str(error)
     if isinstance(kind, mi.IntType | mi.FloatType) and isinstance(value, str | bool):
         return f"Expected a JSON number, got `{type(value).__name__}`"
     if isinstance(kind, mi.BoolType) and not isinstance(value, bool):

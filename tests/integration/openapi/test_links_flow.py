@@ -11,6 +11,7 @@ from typing import Any
 
 import requests
 import schemathesis
+from schemathesis.core.transport import Response
 
 from adapters.auth.testing import auth_headers
 from services.demo.personnummer import personnummer
@@ -31,14 +32,14 @@ class Document:
 
     def call(
         self, method: str, path: str, *, body: Any, path_parameters: dict[str, str] | None = None
-    ) -> requests.Response:
+    ) -> Response:
         operation = self.schema[path][method]
         case = operation.Case(body=body, path_parameters=path_parameters or {})
-        response: requests.Response = case.call_and_validate(headers=self.headers)
+        response: Response = case.call_and_validate(headers=self.headers)
         return response
 
     def follow(
-        self, method: str, path: str, response: requests.Response, operation_id: str
+        self, method: str, path: str, response: Response, operation_id: str
     ) -> tuple[str, str, dict[str, str]]:
         """The operation a link of ``response`` names, and its parameters resolved."""
         answer = self.raw["paths"][path][method.lower()]["responses"][str(response.status_code)]
