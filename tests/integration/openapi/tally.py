@@ -14,5 +14,7 @@ def record(service: str, operation: str) -> None:
 
 
 def lines() -> list[str]:
-    return [f"schemathesis {service}: {len(operations[service])} operations, "
-            f"{cases[service]} cases" for service in sorted(cases)]
+    return [
+        f"schemathesis {service}: {len(operations[service])} operations, {cases[service]} cases"
+        for service in sorted(cases)
+    ]

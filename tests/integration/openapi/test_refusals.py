@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import requests
 
@@ -42,9 +44,9 @@ def test_a_query_the_document_refuses_is_a_400_problem(system: Served, path: str
     ],
 )
 def test_a_body_the_document_refuses_is_a_400_problem(
-    system: Served, body: dict[str, object], field: str
+    system: Served, body: dict[str, Any], field: str
 ) -> None:
-    command = {"further_support_needed": True, "summary": "klar"} | body
+    command: dict[str, Any] = {"further_support_needed": True, "summary": "klar"} | body
     response = requests.post(
         f"{system.urls['kommun']}/persons/pzzzzzzzzzzzzzzzzzzzzzzzzzz/needs-assessments",
         json=command,
