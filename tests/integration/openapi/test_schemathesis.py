@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pytest
 import schemathesis
-from hypothesis import strategies as st
 from schemathesis.config import SchemathesisConfig
 
 from adapters.auth.testing import auth_headers
-from services.demo.personnummer import personnummer
 from services.settings import SERVICES
 
 from . import tally
+from .rules import taught
 from .served import Served
 
 SERVICE_OF: dict[str, str] = {}  # document URL → service, for the tally
@@ -26,13 +24,6 @@ PINNED = ("kommun", "coordination")  # the services that know ``known_case``
 CALLER: dict[str, tuple[str | None, str]] = {
     service: (service, "handlaggare") for service in SERVICES
 } | {"coordination": (None, "auditor")}
-
-# The documents state the personnummer's check digit in words (format "personnummer");
-# teach the generator the same rule, as an integrator's tool would be taught.
-schemathesis.openapi.format(
-    "personnummer",
-    st.builds(personnummer, st.dates(date(1900, 1, 1), date(2025, 12, 31)), st.integers(0, 999)),
-)
 
 
 def config(headers: dict[str, str], parameters: dict[str, str]) -> SchemathesisConfig:
@@ -66,21 +57,7 @@ def api(request: pytest.FixtureRequest, system: Served, known_case: dict[str, st
     )
     url = f"{system.urls[service]}/schema/openapi.json"
     SERVICE_OF[url] = service
-    loaded = schemathesis.openapi.from_url(url, config=config(headers, parameters))
-
-    @loaded.hook
-    def map_body(_: Any, body: Any) -> Any:
-        # The documents state "period_to on or after period_from" in words.
-        if (
-            isinstance(body, dict)
-            and isinstance(body.get("period_to"), str)
-            and isinstance(body.get("period_from"), str)
-            and body["period_to"] < body["period_from"]
-        ):
-            return body | {"period_from": body["period_to"], "period_to": body["period_from"]}
-        return body
-
-    return loaded
+    return taught(schemathesis.openapi.from_url(url, config=config(headers, parameters)))
 
 
 schema = schemathesis.pytest.from_fixture("api")
