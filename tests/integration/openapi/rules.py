@@ -21,7 +21,6 @@ schemathesis.openapi.format(
 def taught(schema: Any) -> Any:
     """``schema`` with the period rule applied to the bodies it generates."""
 
-    @schema.hook
     def map_body(_: Any, body: Any) -> Any:
         if (
             isinstance(body, dict)
@@ -32,4 +31,5 @@ def taught(schema: Any) -> Any:
             return body | {"period_from": body["period_to"], "period_to": body["period_from"]}
         return body
 
+    schema.hook(map_body)
     return schema
