@@ -24,10 +24,12 @@ def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
 
 @pytest.fixture(scope="package")
 def known_case(system: Served) -> dict[str, str]:
-    """A person enrolled at the kommun whose case the coordination already holds:
-    its ``person_ref`` and the ``position`` of the enrolment (a valid ``?after=``)."""
+    """A person enrolled at the kommun, identified at every other agency, whose case the
+    coordination already holds: its ``person_ref`` and the ``position`` of the enrolment
+    (a valid ``?after=``)."""
+    pnr = personnummer(date(1985, 3, 14), 421)
     body = {
-        "personnummer": personnummer(date(1985, 3, 14), 421),
+        "personnummer": pnr,
         "kommun": "Lund",
         "gender": "kvinna",
         "birth_year": 1985,
@@ -46,6 +48,13 @@ def known_case(system: Served) -> dict[str, str]:
         headers=auth_headers(system.settings, None, "auditor"),
     )
     assert case.status_code == 200, case.text
+    for agency in ("af", "fk", "region"):
+        identified = httpx.post(
+            f"{system.urls[agency]}/persons",
+            json={"personnummer": pnr},
+            headers=auth_headers(system.settings, agency),
+        )
+        assert identified.json()["person_ref"] == answer["person_ref"], identified.text
     return {"person_ref": answer["person_ref"], "position": answer["position"]}
 
 

@@ -18,7 +18,6 @@ from .served import Served
 SERVICE_OF: dict[str, str] = {}  # document URL → service, for the tally
 
 MAX_EXAMPLES = 5
-PINNED = ("kommun", "coordination")  # the services that know ``known_case``
 # Who calls each service: an agency's own case worker; on coordination the auditor, the
 # one role every operation there admits (cases, ops and audit views).
 CALLER: dict[str, tuple[str | None, str]] = {
@@ -50,11 +49,10 @@ def api(request: pytest.FixtureRequest, system: Served, known_case: dict[str, st
     # Where a person is known, read and command that person, so answers are 200s whose
     # bodies are checked, not only 404s. ``after``: a position the case holds (an unknown
     # one waits 5 s and answers 503, as documented, which would only slow the run).
-    parameters = (
-        {"path.person_ref": known_case["person_ref"], "query.after": known_case["position"]}
-        if service in PINNED
-        else {}
-    )
+    parameters = {
+        "path.person_ref": known_case["person_ref"],
+        "query.after": known_case["position"],
+    }
     url = f"{system.urls[service]}/schema/openapi.json"
     SERVICE_OF[url] = service
     return taught(schemathesis.openapi.from_url(url, config=config(headers, parameters)))
