@@ -21,7 +21,8 @@ from adapters.pseudonym import new_person_ref
 from domain.agencies import Agency
 from domain.case.facts import HandOffRequested
 from services.coordination.application import CoordinationApplication
-from services.coordination.read_model import DEADLINES, instant
+from services.coordination.instants import instant
+from services.coordination.read_model import DEADLINES
 from services.coordination.service import open_coordination
 from services.settings import Settings
 

@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 
 from litestar import Response, Router, get
+from litestar.openapi import ResponseSpec
 
 ReadinessCheck = Callable[[], Awaitable[bool]]
 CHECK_SECONDS = 2.0
@@ -22,7 +23,9 @@ def health_router(service: str, checks: Mapping[str, ReadinessCheck]) -> Router:
     def health() -> dict[str, str]:
         return {"status": "ok", "service": service}
 
-    @get("/ready", tags=["ops"])
+    @get("/ready", tags=["ops"], responses={503: ResponseSpec(
+        data_container=dict[str, object], generate_examples=False,
+        description="Not ready: `reasons` says why")})
     async def ready() -> Response[dict[str, object]]:
         results = await asyncio.gather(*(_reason(check) for check in checks.values()))
         reasons = {name: why for name, why in zip(checks, results, strict=True) if why}

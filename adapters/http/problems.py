@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import structlog
 from litestar.plugins.problem_details import (
     ProblemDetailsConfig,
     ProblemDetailsException,
@@ -13,6 +14,8 @@ from litestar.plugins.problem_details import (
 from domain.agency.errors import AgencyRuleViolation, Conflict, NotFound
 from domain.case.policy import InvalidPolicyError
 from domain.errors import InvalidTimeError
+
+log = structlog.get_logger(__name__)
 
 _PROBLEM_BASE = "https://samlad.se/problems/"
 
@@ -57,14 +60,25 @@ def _invalid_input(exc: InvalidPolicyError | InvalidTimeError) -> ProblemDetails
     )
 
 
+def _internal(exc: Exception) -> ProblemDetailsException:
+    # Logged here: Litestar logs unhandled errors only in debug mode.
+    log.error("request_failed", error=f"{type(exc).__name__}: {exc}", exc_info=exc)
+    return ProblemDetailsException(
+        status_code=500, type_=_PROBLEM_BASE + "internal-error",
+        title="The service failed to answer", detail="the service log says why",
+    )
+
+
 def problem_details_plugin() -> ProblemDetailsPlugin:
-    """Every HTTP error, validation included, answers as application/problem+json."""
+    """Every HTTP error, validation and unexpected failures included, answers as
+    application/problem+json."""
     return ProblemDetailsPlugin(
         ProblemDetailsConfig(
             enable_for_all_http_exceptions=True,
             exception_to_problem_detail_map={AgencyRuleViolation: _rule_violation,
                                              Stale: _stale,
                                              InvalidPolicyError: _invalid_input,
-                                             InvalidTimeError: _invalid_input},
+                                             InvalidTimeError: _invalid_input,
+                                             Exception: _internal},
         )
     )

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 import msgspec
 
 from domain.agencies import InterventionType
-from services.agency.schemas import Command, Id, Text
+from services.agency.schemas import Command, Id, PeriodEnd, Text
 
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 
@@ -35,7 +35,7 @@ class DecideSubsidy(Command, kw_only=True):
     subsidy_kind: Literal["lonestod", "anstallningsstod", "introduktionsjobb"]
     employer: Name
     period_from: date
-    period_to: date
+    period_to: PeriodEnd
     subsidy_id: Id | None = None
 
 

@@ -34,8 +34,20 @@ class Command(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 Personnummer = Annotated[
     str,
-    msgspec.Meta(min_length=10, max_length=13, examples=["19811218-9876"],
-                 description="Accepted at the agency edge only; never stored or published."),
+    msgspec.Meta(
+        min_length=10, max_length=13, pattern=r"^(19|20)?[0-9]{6}[-+]?[0-9]{4}$",
+        examples=["19811218-9876"],
+        description="Swedish personal identity number, YYYYMMDD-NNNN or YYMMDD-NNNN ('+' "
+        "for 100 years or older). The last digit is the Luhn check digit of the nine before "
+        "it (YYMMDDNNN); a wrong one is refused with 422. Accepted at the agency edge only; "
+        "never stored or published.",
+        extra_json_schema={"format": "personnummer"},
+    ),
+]
+PeriodEnd = Annotated[
+    date,
+    msgspec.Meta(description="On or after `period_from` (a period ending before it starts is "
+                 "refused with 422)."),
 ]
 
 

@@ -15,7 +15,12 @@ from typing import Annotated, Any
 
 from litestar import Request, Router, get
 from litestar.connection import ASGIConnection
-from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
+from litestar.exceptions import (
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+    ValidationException,
+)
 from litestar.handlers.base import BaseRouteHandler
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.types import AfterResponseHookHandler
@@ -26,6 +31,7 @@ from services.coordination.access_log import (
     query_access_log,
     reader_of,
 )
+from services.coordination.api import MAX_OFFSET
 from services.coordination.as_of import CaseAsOf, case_as_of
 from services.coordination.indicators import Indicators, get_indicators
 
@@ -48,7 +54,9 @@ def auditor_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHan
 
 def _aware(at: datetime) -> datetime:
     if at.utcoffset() is None:
-        raise NotFoundException("the instant must carry a time zone, e.g. 2025-03-01T12:00Z")
+        raise ValidationException("the instant must carry a time zone, e.g. 2025-03-01T12:00Z",
+                                  extra=[{"message": "no offset", "key": "at",
+                                          "source": "query"}])
     return at
 
 
@@ -67,7 +75,7 @@ def audit_router(app: Any) -> Router:
         agency: FromQuery[str | None] = None,
         time_from: Annotated[datetime | None, QueryParameter(query="from")] = None,
         time_to: Annotated[datetime | None, QueryParameter(query="to")] = None,
-        offset: Annotated[int, QueryParameter(ge=0)] = 0,
+        offset: Annotated[int, QueryParameter(ge=0, le=MAX_OFFSET)] = 0,
         limit: Annotated[int, QueryParameter(ge=1, le=MAX_ACCESS_PAGE)] = 1000,
     ) -> list[AccessView]:
         return query_access_log(

@@ -28,6 +28,7 @@ from eventsourcing.persistence import IntegrityError
 from adapters.store.failures import Failure, classify
 from adapters.store.read_models import Table, Upsert
 from domain.case.identity import SAMLAD_NS
+from services.coordination.instants import instant
 
 log = structlog.get_logger(__name__)
 
@@ -82,8 +83,6 @@ class AccessLog(Aggregate):
 
 
 def _instant(value: datetime) -> str:
-    from services.coordination.read_model import instant
-
     return instant(value)
 
 

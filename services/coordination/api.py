@@ -19,8 +19,8 @@ from adapters.crypto.fields import FieldSealer
 from domain.agencies import Agency
 from domain.case.aggregate import Case
 from services.coordination.application import CoordinationApplication
+from services.coordination.instants import parse_instant
 from services.coordination.queries import get_alerts, get_alerts_of_case, get_cases
-from services.coordination.read_model import parse_instant
 from services.coordination.reading import CaseReader
 from services.coordination.views import (
     COORDINATION,
@@ -39,6 +39,8 @@ from services.coordination.views import (
 log = structlog.get_logger(__name__)
 
 MAX_PAGE = 500
+# Bounded so every offset the document allows fits the stores' 64-bit integers.
+MAX_OFFSET = 1_000_000_000
 AnyRequest = Request[Any, Any, Any]
 
 
@@ -170,7 +172,7 @@ def coordination_router(
         agency: FromQuery[str | None] = None,
         time_from: Annotated[datetime | None, QueryParameter(query="from")] = None,
         time_to: Annotated[datetime | None, QueryParameter(query="to")] = None,
-        offset: Annotated[int, QueryParameter(ge=0)] = 0,
+        offset: Annotated[int, QueryParameter(ge=0, le=MAX_OFFSET)] = 0,
         limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = 100,
         after: AfterQuery = None,
     ) -> Response[TimelinePage]:
@@ -196,7 +198,7 @@ def coordination_router(
         kommun: FromQuery[str | None] = None,
         agency: FromQuery[str | None] = None,
         with_alerts: FromQuery[bool] = False,
-        offset: Annotated[int, QueryParameter(ge=0)] = 0,
+        offset: Annotated[int, QueryParameter(ge=0, le=MAX_OFFSET)] = 0,
         limit: Annotated[int, QueryParameter(ge=1, le=MAX_PAGE)] = 100,
     ) -> list[CaseSummary]:
         rows = get_cases(app, concerning=own_agency_only(request, agency), kommun=kommun,

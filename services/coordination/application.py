@@ -39,12 +39,8 @@ from domain.case.policy_log import (
     in_force,
 )
 from services.coordination.case_cache import CACHED_CASES, CaseCache
-from services.coordination.read_model import (
-    DEADLINES,
-    changes_for,
-    instant,
-    partition_applied,
-)
+from services.coordination.instants import instant
+from services.coordination.read_model import DEADLINES, changes_for, partition_applied
 
 SNAPSHOT_EVERY = 200
 """Case events between snapshots: a cold load folds at most this many events after one."""

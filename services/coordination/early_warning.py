@@ -19,8 +19,8 @@ from typing import Any
 from adapters.store.read_models import Change, Delete, Upsert
 from domain.case.waits import Wait, WaitKind, early_warning, learn_norms
 from services.coordination.application import CoordinationApplication
+from services.coordination.instants import instant, parse_instant
 from services.coordination.queries import Row, read_models
-from services.coordination.read_model import instant, parse_instant
 from services.coordination.waits import EARLY_WARNINGS, NORMS
 
 

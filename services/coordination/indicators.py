@@ -16,7 +16,7 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import msgspec
@@ -24,6 +24,7 @@ import msgspec
 from adapters.store.read_models import Change, Table, Upsert
 from domain.agencies import Outcome
 from domain.case.state import CaseState
+from services.coordination.instants import instant, parse_instant
 
 INDICATOR_CASES = Table(
     name="indicator_case",
@@ -58,12 +59,7 @@ SECONDS_PER_DAY = 86_400
 
 
 def _instant(value: datetime | None) -> str | None:
-    # The same fixed-width text form as read_model.instant (text order is time order).
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ") if value else None
-
-
-def _parse(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    return instant(value) if value else None
 
 
 def age_band(birth_year: int | None, enrolled_at: datetime | None) -> str | None:
@@ -126,7 +122,7 @@ def _groups(case: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
 
 
 def _days(start: str, end: str) -> float:
-    return max(0.0, (_parse(end) - _parse(start)).total_seconds() / SECONDS_PER_DAY)
+    return max(0.0, (parse_instant(end) - parse_instant(start)).total_seconds() / SECONDS_PER_DAY)
 
 
 def _spread(name: str, dimension: str, group: str, values: list[float]) -> list[IndicatorRow]:

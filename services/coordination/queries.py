@@ -12,7 +12,7 @@ from typing import Any
 
 from adapters.store.read_models import ReadModelRecorder
 from services.coordination.application import CoordinationApplication
-from services.coordination.read_model import instant
+from services.coordination.instants import instant
 
 Row = dict[str, Any]
 

@@ -8,7 +8,7 @@ asks an index for what is due instead of scanning every case.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from adapters.store.read_models import Change, Delete, Table, Upsert
@@ -18,6 +18,7 @@ from domain.case.state import LaneStatus
 from services.coordination.access_log import ACCESS_LOG
 from services.coordination.indicators import TABLES as INDICATOR_TABLES
 from services.coordination.indicators import indicator_changes
+from services.coordination.instants import instant
 from services.coordination.waits import TABLES as WAIT_TABLES
 from services.coordination.waits import wait_changes
 
@@ -97,15 +98,6 @@ def position_seen(producer: str, position: int, previous: int | None, now: datet
         "producer_position": f"{producer}:{position}", "producer": producer,
         "position": position, "previous": previous, "seen_at": instant(now),
     })
-
-
-def instant(value: datetime) -> str:
-    """A fixed-width UTC text form, so text order is time order in both databases."""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def parse_instant(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
 
 
 def _agency_list(agencies: Any) -> str:

@@ -15,7 +15,7 @@ from domain.case.alerts import Alert
 from domain.case.facts import Fact, HandOffRejected
 from domain.case.state import CaseState
 from domain.case.visibility import sees_details_of, visible_to
-from services.coordination.read_model import parse_instant
+from services.coordination.instants import parse_instant
 
 COORDINATION = "samordning"
 SEALED = "[krypterad]"

@@ -9,7 +9,7 @@ import msgspec
 
 from domain.agencies import Agency
 from domain.fk.insured import SicknessBenefitEndReason
-from services.agency.schemas import Command, Id
+from services.agency.schemas import Command, Id, PeriodEnd
 
 RehabChainDay = Annotated[
     int,
@@ -17,6 +17,11 @@ RehabChainDay = Annotated[
                  "365)."),
 ]
 Agencies = Annotated[list[Agency], msgspec.Meta(min_length=1)]
+OtherAgencies = Annotated[list[Agency], msgspec.Meta(
+    min_length=1, description="The agencies asked to assess with FK (FK itself is refused "
+    "with 422).",
+    extra_json_schema={"allOf": [
+        {"items": {"enum": [str(a) for a in Agency if a is not Agency.FK]}}]})]
 
 
 class GrantSicknessBenefit(Command, kw_only=True):
@@ -37,14 +42,14 @@ class GrantActivityCompensation(Command, kw_only=True):
     """Aktivitetsersättning beviljad for a period."""
 
     period_from: date
-    period_to: date
+    period_to: PeriodEnd
     compensation_id: Id | None = None
 
 
 class RequestJointAssessment(Command, kw_only=True):
     """Gemensam kartläggning: FK asks other agencies to assess together."""
 
-    to_agencies: Agencies
+    to_agencies: OtherAgencies
     assessment_id: Id | None = None
 
 

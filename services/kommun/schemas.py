@@ -8,7 +8,7 @@ from typing import Annotated
 import msgspec
 
 from domain.agencies import Agency, Gender, InterventionType
-from services.agency.schemas import Command, Id, Personnummer, Text
+from services.agency.schemas import Command, Id, PeriodEnd, Personnummer, Text
 
 Kommun = Annotated[str, msgspec.Meta(min_length=1, max_length=64, examples=["Lund"])]
 
@@ -41,7 +41,7 @@ class EndIntervention(Command, kw_only=True):
 
 class DecideIncomeSupport(Command, kw_only=True):
     period_from: date
-    period_to: date | None = None
+    period_to: PeriodEnd | None = None
     decision_id: Id | None = None
 
 

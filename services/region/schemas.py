@@ -7,14 +7,14 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from services.agency.schemas import Command, Id
+from services.agency.schemas import Command, Id, PeriodEnd
 
 
 class CertifySickLeave(Command, kw_only=True):
     """Sjukskrivning (läkarintyg): from–to and omfattning."""
 
     period_from: date
-    period_to: date
+    period_to: PeriodEnd
     extent_percent: Literal[25, 50, 75, 100]
     certificate_id: Id | None = None
 

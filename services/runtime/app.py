@@ -15,7 +15,9 @@ from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from adapters.auth.tokens import load_verifying_key
 from adapters.http.health import NotReady, health_router
 from adapters.http.metrics import command_metrics_middleware, metrics_router
+from adapters.http.openapi import TruthfulOpenAPI
 from adapters.http.problems import problem_details_plugin
+from adapters.http.strict_input import refuse_lax_input
 from adapters.http.tracing import tracing_middleware
 from adapters.telemetry.logging import configure_logging
 from adapters.telemetry.metrics import configure_metrics
@@ -23,6 +25,14 @@ from adapters.telemetry.tracing import configure_tracing
 from services.runtime.auth import auth_middleware, authorizer
 from services.runtime.workers import NatsWorkers
 from services.settings import Settings
+
+API_DESCRIPTION = (
+    "Every call except the probes, `/schema` and `/contracts` carries `Authorization: "
+    "Bearer <token>`; each operation names the roles it admits in `x-samlad-roles`. Errors "
+    "answer `application/problem+json` (RFC 9457). Request bodies are read strictly: "
+    "unknown fields, a string where a number is expected and a number where a date-time "
+    "is expected are refused with 400. See docs/integrating.md."
+)
 
 
 def store_check(recorder: ApplicationRecorder) -> Callable[[], Awaitable[bool]]:
@@ -66,11 +76,15 @@ def build_app(
         middleware=[tracing_middleware, command_metrics_middleware(service),
                     auth_middleware(service, verifying_key)],
         guards=[authorizer(service), *litestar_options.pop("guards", ())],
+        # Refuse what the OpenAPI document refuses, before Litestar's lax conversion.
+        before_request=refuse_lax_input(),
         on_startup=[workers.start],
         on_shutdown=[workers.stop, *on_shutdown],
         openapi_config=OpenAPIConfig(
             title=title, version="1.0.0", path="/schema",
-            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger")],
+            description=API_DESCRIPTION,
+            render_plugins=[ScalarRenderPlugin(), SwaggerRenderPlugin(path="/swagger"),
+                            TruthfulOpenAPI(service)],
         ),
         **litestar_options,
     )

@@ -24,8 +24,8 @@ from domain.case.visibility import sees_details_of
 from services.coordination.application import CoordinationApplication
 from services.coordination.catalogue import OfferingView
 from services.coordination.early_warning import get_early_warnings
+from services.coordination.instants import parse_instant
 from services.coordination.queries import get_alerts_of_case
-from services.coordination.read_model import parse_instant
 from services.coordination.reading import CaseReader
 from services.coordination.ui import labels
 from services.coordination.ui.room import offering_label, room_for

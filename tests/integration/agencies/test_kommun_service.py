@@ -47,6 +47,9 @@ async def test_enrolling_twice_is_a_conflict(agencies: Agencies) -> None:
     ({"birth_year": 1850}, 400, "birth_year"),
     ({"target_groups": [""]}, 400, "target_groups"),
     ({"target_groups": "ung"}, 400, "target_groups"),
+    # Lax conversions the document refuses: a number as a date-time, a string as a number.
+    ({"effective_at": 0.0}, 400, "effective_at"),
+    ({"birth_year": "1990"}, 400, "birth_year"),
 ])
 async def test_a_malformed_enrolment_is_refused_naming_the_field(
     agencies: Agencies, change: dict[str, object], status: int, field: str
