@@ -65,6 +65,7 @@ class Tally:
 
     accepted: dict[str, list[str]] = field(default_factory=dict)  # ref -> event ids
     hand_offs: dict[str, str] = field(default_factory=dict)  # hand_off_id -> ref, pending
+    last_answer: dict[str, str] = field(default_factory=dict)  # hand_off_id -> AF said
     received: set[str] = field(default_factory=set)  # hand-offs AF accepted
     requested: int = 0
     refused: Counter[str] = field(default_factory=Counter)
@@ -254,8 +255,10 @@ class Load:
                 response = await self.clients.http["af"].post(
                     f"/persons/{ref}/hand-offs/{hand_off_id}/accept", json={}
                 )
-            except httpx.TransportError:
+            except httpx.TransportError as error:
+                self.tally.last_answer[hand_off_id] = repr(error)
                 continue
+            self.tally.last_answer[hand_off_id] = f"{response.status_code} {response.text[:160]}"
             if response.is_success:
                 del self.tally.hand_offs[hand_off_id]
                 self.tally.received.add(hand_off_id)
@@ -270,6 +273,11 @@ async def settle(clients: Clients, load: Load) -> dict[str, Counter[str]]:
         for ref in set(tally.hand_offs.values()):
             await load.accept_hand_offs(ref)
         await asyncio.sleep(POLL_SECONDS)
+    assert not tally.hand_offs, (
+        f"hand-offs AF never received within {SETTLED_WITHIN_SECONDS} s, with AF's last "
+        f"answer: { {h: tally.last_answer.get(h) for h in sorted(tally.hand_offs)} }"
+    )
+    deadline = time.monotonic() + SETTLED_WITHIN_SECONDS
     cases: dict[str, Counter[str]] = {}
     missing: dict[str, set[str]] = {ref: set(ids) for ref, ids in tally.accepted.items()}
     while missing and time.monotonic() < deadline:

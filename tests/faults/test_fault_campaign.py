@@ -194,13 +194,17 @@ async def open_gaps_after(samlad: RunningSamlad) -> list[Json]:
 
 
 async def alerts_of(samlad: RunningSamlad, agency: str) -> set[str]:
-    """The alerts ``/alerts`` shows ``agency``'s case worker, resolved ones included."""
+    """The alerts ``/alerts`` shows ``agency``'s case worker that name ``agency``,
+    resolved ones included (the list also shows the other alerts of a case the agency
+    is involved in; the bus carries an alert to the agencies it names)."""
     async with httpx.AsyncClient(
         base_url=samlad.urls["coordination"], headers=auth_headers(samlad, agency)
     ) as http:
         response = await http.get("/alerts", params={"include_resolved": True, "limit": 500})
     assert response.status_code == 200, response.text
-    return {str(alert["alert_id"]) for alert in response.json()}
+    return {
+        str(alert["alert_id"]) for alert in response.json() if agency in alert["agencies"]
+    }
 
 
 async def alerts_delivered(samlad: RunningSamlad) -> dict[str, tuple[set[str], Counter[str]]]:

@@ -61,7 +61,9 @@ def test_an_agency_waits_for_an_answer_or_for_the_person_to_get_in_touch() -> No
 
     waiting = [w.text for w in own_view(case, CONTACTS).waiting]
 
+    # The enrolment holds the person at the kommun (docs/rules.md), waiting for a start.
     assert waiting == [
+        "Kommunen ska börja något med dig. Du väntar på det.",
         "Vården (regionen) ska svara om de kan hjälpa dig. Kommunen frågade dem 7 mars 2024.",
         "Arbetsförmedlingen väntar på att du hör av dig.",
     ]
