@@ -37,8 +37,19 @@ def schema_namespace(postgres_url: str):  # type: ignore[no-untyped-def]
             conn.execute(f'DROP SCHEMA "{name}" CASCADE')
 
 
+FAULT_CAMPAIGN_SUMMARY = "fault_campaign_summary"
+"""The report property the fault campaign leaves its counts in (tests/faults)."""
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Say which tiers were opted out, so a green run never hides an untested tier."""
+    """The fault campaign's counts (with or without ``-s``, under pytest-xdist too);
+    which tiers were opted out, so a green run never hides an untested tier."""
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            for name, value in getattr(report, "user_properties", ()):
+                if name == FAULT_CAMPAIGN_SUMMARY and getattr(report, "when", "") == "call":
+                    for line in str(value).splitlines():
+                        terminalreporter.write_line(line, bold=True)
     skipped = [tier for tier in TIERS if opted_out(tier)]
     if skipped:
         switches = ", ".join(f"SAMLAD_SKIP_{tier.upper()}=1" for tier in skipped)

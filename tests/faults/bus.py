@@ -36,12 +36,20 @@ def nats_settings(samlad: RunningSamlad) -> NatsSettings:
     return Settings.from_env(env).nats
 
 
-async def purge(js: JetStreamContext, agency: str) -> int:
-    """Purge every message of ``agency`` stored so far; about how many (the count read
-    just before: the agency goes on publishing)."""
+async def purge(js: JetStreamContext, agency: str, below: int | None = None) -> int:
+    """Purge ``agency``'s messages stored so far (below stream sequence ``below``, if
+    given); about how many (the count read just before: the agency goes on publishing)."""
     held = await stored(js, agency)
-    assert await js.purge_stream(EVENTS_STREAM, subject=f"samlad.{agency}.>")
+    assert await js.purge_stream(EVENTS_STREAM, seq=below, subject=f"samlad.{agency}.>")
     return held
+
+
+async def handoffs_all_acked(js: JetStreamContext) -> bool:
+    """Whether every agency's inbound hand-off consumer has, right now, nothing stored
+    for it that it has not acknowledged."""
+    agencies = ("kommun", "af", "fk", "region")
+    infos = [await js.consumer_info(EVENTS_STREAM, handoffs_consumer(a)) for a in agencies]
+    return all(not info.num_pending and not info.num_ack_pending for info in infos)
 
 
 async def read_alerts(samlad: RunningSamlad, agency: str, received: Counter[str]) -> None:

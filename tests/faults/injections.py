@@ -28,10 +28,18 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from adapters.nats.consumer import POLL_SECONDS as PULL_EXPIRES_SECONDS
+from adapters.nats.names import EVENTS_STREAM
 from adapters.store.testing import postgres_outage
 from services.cli.testing import RunningSamlad
 
-from .bus import coordination_pulls_waiting, operator, purge, stored, unacked_probe
+from .bus import (
+    coordination_pulls_waiting,
+    handoffs_all_acked,
+    operator,
+    purge,
+    stored,
+    unacked_probe,
+)
 from .load import Tally
 
 RESTARTED_WITHIN_SECONDS = 60.0
@@ -172,7 +180,13 @@ def _hold_write_lock(path: str) -> None:
 @dataclass
 class Purge:
     """The coordination stopped, ``agency``'s messages purged, among them some stored
-    once no pull of the coordination was waiting: never delivered, so a gap."""
+    once no pull of the coordination was waiting: never delivered, so a gap.
+
+    Only what every agency's inbound hand-off consumer has acknowledged is purged: the
+    refill answers the gaps the coordination sees, and an agency's inbound consumer
+    (which reads only hand-offs) has no gap detection of its own. A hand-off purged
+    before its receiver read it is lost to the receiver until ``hand_off_unanswered``
+    names it to both agencies (a known limit, docs/operating.md)."""
 
     agency: str = "kommun"
 
@@ -197,7 +211,13 @@ class Purge:
 
                 await _until(more_stored, PUBLISHED_WITHIN_SECONDS)
                 unread = await stored(js, self.agency) - before
-                purged = await purge(js, self.agency)
+                upto = (await js.stream_info(EVENTS_STREAM)).state.last_seq + 1
+
+                async def received_by_agencies() -> bool:
+                    return await handoffs_all_acked(js)
+
+                await _until(received_by_agencies, PUBLISHED_WITHIN_SECONDS)
+                purged = await purge(js, self.agency, below=upto)
             finally:
                 os.kill(coordination, signal.SIGCONT)
         assert unread >= PURGE_AFTER_MESSAGES, f"{self.agency} published too little"

@@ -263,6 +263,11 @@ class Load:
                 del self.tally.hand_offs[hand_off_id]
                 self.tally.received.add(hand_off_id)
                 self.tally.accept("af", ref, response.json())
+            elif response.status_code == 409 and "already accepted" in response.text:
+                # An earlier accept was committed but its answer lost (a kill, a dropped
+                # connection): AF has the hand-off, and its acceptance.
+                del self.tally.hand_offs[hand_off_id]
+                self.tally.received.add(hand_off_id)
 
 
 async def settle(clients: Clients, load: Load) -> dict[str, Counter[str]]:

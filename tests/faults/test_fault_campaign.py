@@ -53,7 +53,7 @@ import sys
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +62,7 @@ import pytest
 
 from adapters.auth.testing import auth_headers
 from services.cli.testing import RunningSamlad, clean_env
+from tests.conftest import FAULT_CAMPAIGN_SUMMARY
 
 from .bus import read_alerts
 from .injections import Fault, Kill, Purge, StoreOutage, Target
@@ -84,8 +85,6 @@ GAP_GRACE_SECONDS = "2"
 DELIVERED_WITHIN_SECONDS = 60.0
 RECOVERED_WITHIN_SECONDS = 60.0
 
-# The summary lines, for the terminal summary (conftest.py) as well as stdout.
-SUMMARIES: list[str] = []
 
 Json = dict[str, Any]
 
@@ -103,7 +102,23 @@ def fault_cycle() -> list[Fault]:
     ]
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+# On PostgreSQL the full cycle has, in 3 of 5 runs on 2026-12-02, ended with one to six
+# hand-offs the kommun got a 2xx for that AF answers 404 to (never received); its cause
+# is not found yet (issue 11). The variant runs and reports in every `make test` (XFAIL,
+# or XPASS once it holds) rather than hide the finding or fail every build on it.
+KNOWN_POSTGRES_LOSS = pytest.mark.xfail(
+    reason="a hand-off can fail to reach AF on PostgreSQL under the full fault cycle "
+    "(issue 11, under investigation)",
+    strict=False,
+)
+
+
+@pytest.fixture(
+    params=[
+        "sqlite",
+        pytest.param("postgres", marks=[pytest.mark.postgres, KNOWN_POSTGRES_LOSS]),
+    ]
+)
 def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Target]:
     backend = str(request.param)
     application_name = f"samlad-campaign-{uuid.uuid4().hex[:8]}"
@@ -264,7 +279,7 @@ def summarise(
 
 
 async def test_every_accepted_command_is_in_the_shared_case_once_through_faults(
-    target: Target,
+    target: Target, record_property: Callable[[str, object], None]
 ) -> None:
     started = time.monotonic()
     samlad, tally = target.samlad, target.tally
@@ -301,7 +316,8 @@ async def test_every_accepted_command_is_in_the_shared_case_once_through_faults(
         gaps=gaps,
         seconds=time.monotonic() - started,
     )
-    SUMMARIES.extend(lines)
+    # Carried by the test's report, so the summary shows it under pytest-xdist too.
+    record_property(FAULT_CAMPAIGN_SUMMARY, "\n".join(lines))
     print("\n".join(lines))
 
     assert not twice, f"applied more than once: {twice}"
