@@ -86,7 +86,11 @@ _HEADERS = {
         "Retry-After": {"schema": {"type": "string"}, "required": True, "description": "seconds"}
     },
 }
-_ROLE_WORDS = {Reach.OWN: "of this agency's own", Reach.ANY: "of any agency"}
+_ROLE_WORDS = {
+    Reach.OWN: "of this agency's own",
+    Reach.ANY: "of any agency",
+    Reach.SELF: "only about the person the token names",
+}
 
 
 def _operations(app: Litestar) -> Iterator[tuple[str, str, HTTPRouteHandler]]:

@@ -32,14 +32,22 @@ class Command(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     effective_at: AwareDatetime | None = None
 
 
+PERSONNUMMER_PATTERN = (
+    r"^(19|20)?[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01]|6[1-9]|[78][0-9]|9[01])"
+    r"[-+]?[0-9]{4}$"
+)
+"""Digits as a personnummer or samordningsnummer has them: a month, and a day (plus 60)."""
+
 Personnummer = Annotated[
     str,
     msgspec.Meta(
-        min_length=10, max_length=13, pattern=r"^(19|20)?[0-9]{6}[-+]?[0-9]{4}$",
+        min_length=10, max_length=13, pattern=PERSONNUMMER_PATTERN,
         examples=["19811218-9876"],
         description="Swedish personal identity number, YYYYMMDD-NNNN or YYMMDD-NNNN ('+' "
-        "for 100 years or older). The last digit is the Luhn check digit of the nine before "
-        "it (YYMMDDNNN); a wrong one is refused with 422. Accepted at the agency edge only; "
+        "for 100 years or older); a samordningsnummer has 60 added to the day. The month is "
+        "01-12 and the day 01-31 (61-91); a date that does not exist (30 February) is "
+        "refused with 422. The last digit is the Luhn check digit of the nine before it "
+        "(YYMMDDNNN); a wrong one is refused with 422. Accepted at the agency edge only; "
         "never stored or published.",
         extra_json_schema={"format": "personnummer"},
     ),
