@@ -26,6 +26,8 @@ from adapters.nats.settings import NatsSettings
 from services.cli.testing import RunningSamlad
 from services.settings import Settings
 
+from .load import AGENCIES
+
 FETCH_BATCH = 100
 FETCH_WAIT_SECONDS = 0.5
 ALERT_RAISED = "alert-raised"
@@ -47,8 +49,7 @@ async def purge(js: JetStreamContext, agency: str, below: int | None = None) -> 
 async def handoffs_all_acked(js: JetStreamContext) -> bool:
     """Whether every agency's inbound hand-off consumer has, right now, nothing stored
     for it that it has not acknowledged."""
-    agencies = ("kommun", "af", "fk", "region")
-    infos = [await js.consumer_info(EVENTS_STREAM, handoffs_consumer(a)) for a in agencies]
+    infos = [await js.consumer_info(EVENTS_STREAM, handoffs_consumer(a)) for a in AGENCIES]
     return all(not info.num_pending and not info.num_ack_pending for info in infos)
 
 
